@@ -16,9 +16,9 @@
 
 #include "sim_types.h"
 
-#define SIM_ASSERT(cond)                                                 \
-    do {                                                                 \
-        if (!(cond)) sim_panic(__FILE__, __LINE__, #cond);               \
+#define SIM_ASSERT(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) sim_panic(__FILE__, __LINE__, #cond);                                         \
     } while (0)
 
 #ifdef SIM_SLOW_CHECKS
@@ -34,10 +34,10 @@ _Noreturn void sim_panic(const char *file, int line, const char *expr);
 /* What sim_panic prints besides the failed expression. All borrowed pointers must
  * outlive the run; `now` and `event_seq` point into the engine. */
 typedef struct sim_panic_context {
-    const char *scenario_path;   /* may be NULL (unit tests) */
+    const char *scenario_path; /* may be NULL (unit tests) */
     uint64_t seed;
-    const sim_time *now;         /* may be NULL */
-    const uint64_t *event_seq;   /* may be NULL */
+    const sim_time *now;            /* may be NULL */
+    const uint64_t *event_seq;      /* may be NULL */
     void (*dump_recent)(void *ctx); /* prints the last trace records to stderr */
     void *dump_ctx;
 } sim_panic_context;

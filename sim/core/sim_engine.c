@@ -343,7 +343,7 @@ void sim_engine_endpoint_resume(sim_engine *e, int32_t endpoint)
             slot_free(e, slot);
         } else {
             SIM_ASSERT(s->state == SIM_SLOT_DEFERRED);
-            s->at = e->now;        /* rule 3: held events run at the resume instant */
+            s->at = e->now; /* rule 3: held events run at the resume instant */
             s->seq = e->next_seq++;
             s->next = NIL;
             heap_push(e, slot);

@@ -29,7 +29,7 @@
 #include "sim_trace.h"
 #include "sim_types.h"
 
-#define SIM_HANDLERS_MAX 32u
+#define SIM_HANDLERS_MAX  32u
 #define SIM_ENDPOINT_NONE (-1)
 
 /* A handle to a scheduled event. `gen == 0` means "no timer". Copy freely. */
@@ -53,20 +53,20 @@ typedef enum sim_slot_state {
 } sim_slot_state;
 
 typedef struct sim_event_slot {
-    sim_time at;            /* when it runs, us */
-    uint64_t seq;           /* insertion order, tie-break */
-    uint64_t arg;           /* handler argument */
-    uint32_t gen;           /* bumped on every free; handles compare it */
-    uint32_t heap_index;    /* position in heap while QUEUED */
-    uint32_t next;          /* free list / deferred list link; UINT32_MAX ends */
-    int32_t endpoint;       /* target endpoint or SIM_ENDPOINT_NONE */
-    uint32_t incarnation;   /* endpoint incarnation when scheduled */
+    sim_time at;          /* when it runs, us */
+    uint64_t seq;         /* insertion order, tie-break */
+    uint64_t arg;         /* handler argument */
+    uint32_t gen;         /* bumped on every free; handles compare it */
+    uint32_t heap_index;  /* position in heap while QUEUED */
+    uint32_t next;        /* free list / deferred list link; UINT32_MAX ends */
+    int32_t endpoint;     /* target endpoint or SIM_ENDPOINT_NONE */
+    uint32_t incarnation; /* endpoint incarnation when scheduled */
     uint16_t handler;
-    uint8_t state;          /* sim_slot_state */
+    uint8_t state; /* sim_slot_state */
 } sim_event_slot;
 
 typedef struct sim_endpoint_state {
-    uint32_t incarnation;   /* +1 on every down and up */
+    uint32_t incarnation; /* +1 on every down and up */
     bool down;
     bool paused;
     uint32_t deferred_head; /* held events, FIFO; UINT32_MAX when empty */
@@ -75,15 +75,15 @@ typedef struct sim_endpoint_state {
 
 typedef struct sim_engine {
     sim_time now;
-    uint64_t next_seq;        /* insertion counter */
-    uint64_t events_run;      /* handlers invoked so far */
+    uint64_t next_seq;   /* insertion counter */
+    uint64_t events_run; /* handlers invoked so far */
     sim_event_slot *slots;
     uint32_t *heap;
     uint32_t heap_count;
     uint32_t slot_capacity;
     uint32_t free_head;
     uint32_t slots_used;
-    uint32_t slots_used_max;  /* high-water mark, for sizing reports */
+    uint32_t slots_used_max; /* high-water mark, for sizing reports */
     sim_event_cb handlers[SIM_HANDLERS_MAX];
     sim_event_drop_cb drop_handlers[SIM_HANDLERS_MAX];
     void *handler_ctx[SIM_HANDLERS_MAX];

@@ -25,8 +25,8 @@ typedef struct sim_rng {
 #define SIM_STREAM(subsystem, entity) (((uint64_t)(subsystem) << 32) | (uint64_t)(uint32_t)(entity))
 enum sim_stream_subsystem {
     SIM_STREAM_NET = 1,
-    SIM_STREAM_RAFT = 2,      /* entity: node index */
-    SIM_STREAM_BROKER = 3,    /* entity: node index */
+    SIM_STREAM_RAFT = 2,   /* entity: node index */
+    SIM_STREAM_BROKER = 3, /* entity: node index */
     SIM_STREAM_PLACEMENT = 4,
     SIM_STREAM_PRODUCER = 5,
     SIM_STREAM_CONSUMER = 6,

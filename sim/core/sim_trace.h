@@ -26,63 +26,65 @@
 
 /* X(ID, "name", "comma,separated,field,names", "text field name" or NULL).
  * Node-valued fields hold Kafka node ids (clients: SIM_TRACE_CLIENT_ID_BASE + index). */
-#define SIM_TRACE_EVENTS(X)                                                                 \
-    /* engine and scenario */                                                             \
-    X(NOTE, "note", "", "text")                                                           \
-    X(ACTION, "action", "index", "do")                                                    \
-    X(ACTION_SKIPPED, "action_skipped", "index", "why")                                   \
-    X(CHECK_VIOLATION, "check_violation", "checker", "what")                              \
-    /* nodes */                                                                           \
-    X(NODE_CRASH, "node_crash", "", NULL)                                                 \
-    X(NODE_POWER_OFF, "node_power_off", "", NULL)                                         \
-    X(NODE_SHUTDOWN, "node_shutdown", "", NULL)                                           \
-    X(NODE_RESTART, "node_restart", "", NULL)                                             \
-    X(NODE_PAUSE, "node_pause", "", NULL)                                                 \
-    X(NODE_RESUME, "node_resume", "", NULL)                                               \
-    /* network */                                                                         \
-    X(NET_SEND, "net_send", "msg,to,kind,due", NULL)                                      \
-    X(NET_DELIVER, "net_deliver", "msg,from,kind", NULL)                                  \
-    X(NET_DROP, "net_drop", "msg,from,to,kind,reason", NULL)                              \
-    X(NET_CUT, "net_cut", "from,to", NULL)                                                \
-    X(NET_ISOLATE, "net_isolate", "", NULL)                                               \
-    X(NET_PARTITION, "net_partition", "sides", NULL)                                      \
-    X(NET_LINK, "net_link", "a,b,latency_min_us,latency_max_us,loss_ppm", NULL)           \
-    X(NET_HEAL, "net_heal", "a,b", NULL)                                                  \
-    /* KRaft / Raft (sim/raft) */                                                         \
-    X(RAFT_BECOME_UNATTACHED, "raft_become_unattached", "epoch,voted_for", NULL)          \
-    X(RAFT_BECOME_PROSPECTIVE, "raft_become_prospective", "epoch", NULL)                  \
-    X(RAFT_BECOME_CANDIDATE, "raft_become_candidate", "epoch", NULL)                      \
-    X(RAFT_BECOME_LEADER, "raft_become_leader", "epoch", NULL)                            \
-    X(RAFT_BECOME_FOLLOWER, "raft_become_follower", "epoch,leader", NULL)                 \
-    X(RAFT_BECOME_RESIGNED, "raft_become_resigned", "epoch", NULL)                        \
-    X(RAFT_VOTE, "raft_vote", "epoch,candidate,granted,pre_vote", NULL)                   \
-    X(RAFT_TIMEOUT, "raft_timeout", "epoch,timer", NULL)                                  \
-    X(RAFT_APPEND, "raft_append", "epoch,offset,record", NULL)                            \
-    X(RAFT_TRUNCATE, "raft_truncate", "epoch,offset", NULL)                               \
-    X(RAFT_HW, "raft_hw", "epoch,hw", NULL)                                               \
-    X(RAFT_RESIGN, "raft_resign", "epoch,reason", NULL)                                   \
-    /* brokers and the controller state machine (sim/kafka) */                            \
-    X(BROKER_REGISTER, "broker_register", "broker,broker_epoch", NULL)                    \
-    X(BROKER_FENCE, "broker_fence", "broker,broker_epoch", NULL)                          \
-    X(BROKER_UNFENCE, "broker_unfence", "broker,broker_epoch", NULL)                      \
+#define SIM_TRACE_EVENTS(X)                                                                        \
+    /* engine and scenario */                                                                      \
+    X(NOTE, "note", "", "text")                                                                    \
+    X(ACTION, "action", "index", "do")                                                             \
+    X(ACTION_SKIPPED, "action_skipped", "index", "why")                                            \
+    X(CHECK_VIOLATION, "check_violation", "checker", "what")                                       \
+    /* nodes */                                                                                    \
+    X(NODE_CRASH, "node_crash", "", NULL)                                                          \
+    X(NODE_POWER_OFF, "node_power_off", "", NULL)                                                  \
+    X(NODE_SHUTDOWN, "node_shutdown", "", NULL)                                                    \
+    X(NODE_RESTART, "node_restart", "", NULL)                                                      \
+    X(NODE_PAUSE, "node_pause", "", NULL)                                                          \
+    X(NODE_RESUME, "node_resume", "", NULL)                                                        \
+    /* network */                                                                                  \
+    X(NET_SEND, "net_send", "msg,to,kind,due", NULL)                                               \
+    X(NET_DELIVER, "net_deliver", "msg,from,kind", NULL)                                           \
+    X(NET_DROP, "net_drop", "msg,from,to,kind,reason", NULL)                                       \
+    X(NET_CUT, "net_cut", "from,to", NULL)                                                         \
+    X(NET_ISOLATE, "net_isolate", "", NULL)                                                        \
+    X(NET_PARTITION, "net_partition", "sides", NULL)                                               \
+    X(NET_LINK, "net_link", "a,b,latency_min_us,latency_max_us,loss_ppm", NULL)                    \
+    X(NET_HEAL, "net_heal", "a,b", NULL)                                                           \
+    /* KRaft / Raft (sim/raft) */                                                                  \
+    X(RAFT_BECOME_UNATTACHED, "raft_become_unattached", "epoch,voted_for", NULL)                   \
+    X(RAFT_BECOME_PROSPECTIVE, "raft_become_prospective", "epoch", NULL)                           \
+    X(RAFT_BECOME_CANDIDATE, "raft_become_candidate", "epoch", NULL)                               \
+    X(RAFT_BECOME_LEADER, "raft_become_leader", "epoch", NULL)                                     \
+    X(RAFT_BECOME_FOLLOWER, "raft_become_follower", "epoch,leader", NULL)                          \
+    X(RAFT_BECOME_RESIGNED, "raft_become_resigned", "epoch", NULL)                                 \
+    X(RAFT_VOTE, "raft_vote", "epoch,candidate,granted,pre_vote", NULL)                            \
+    X(RAFT_TIMEOUT, "raft_timeout", "epoch,timer", NULL)                                           \
+    X(RAFT_APPEND, "raft_append", "epoch,offset,record", NULL)                                     \
+    X(RAFT_TRUNCATE, "raft_truncate", "epoch,offset", NULL)                                        \
+    X(RAFT_HW, "raft_hw", "epoch,hw", NULL)                                                        \
+    X(RAFT_RESIGN, "raft_resign", "epoch,reason", NULL)                                            \
+    X(RAFT_BACKOFF, "raft_backoff", "epoch,backoff_us,retries", NULL)                              \
+    X(RAFT_END_EPOCH_BACKOFF, "raft_end_epoch_backoff", "epoch,leader,position,backoff_us", NULL)  \
+    /* brokers and the controller state machine (sim/kafka) */                                     \
+    X(BROKER_REGISTER, "broker_register", "broker,broker_epoch", NULL)                             \
+    X(BROKER_FENCE, "broker_fence", "broker,broker_epoch", NULL)                                   \
+    X(BROKER_UNFENCE, "broker_unfence", "broker,broker_epoch", NULL)                               \
     X(BROKER_SHUTDOWN, "broker_shutdown", "broker", NULL)
 
 typedef enum sim_trace_ev {
 #define SIM_TRACE_ENUM(id, name, fields, text) SIM_EV_##id,
     SIM_TRACE_EVENTS(SIM_TRACE_ENUM)
 #undef SIM_TRACE_ENUM
-    SIM_EV_COUNT
+        SIM_EV_COUNT
 } sim_trace_ev;
 
 #define SIM_TRACE_CLIENT_ID_BASE 100000000
 
 typedef struct sim_trace_rec {
-    sim_time t;         /* virtual time of the event, us */
-    uint64_t seq;       /* index of this record in the run, from 0 */
+    sim_time t;   /* virtual time of the event, us */
+    uint64_t seq; /* index of this record in the run, from 0 */
     sim_trace_ev ev;
-    int32_t node;       /* Kafka node id the event happened on; -1 for none */
+    int32_t node;                    /* Kafka node id the event happened on; -1 for none */
     int64_t f[SIM_TRACE_FIELDS_MAX]; /* integer fields, in table order */
-    const char *text;   /* borrowed; NULL when the kind has no text field */
+    const char *text;                /* borrowed; NULL when the kind has no text field */
 } sim_trace_rec;
 
 typedef void (*sim_trace_sink_cb)(void *ctx, const sim_trace_rec *rec);
@@ -90,7 +92,7 @@ typedef void (*sim_trace_sink_cb)(void *ctx, const sim_trace_rec *rec);
 typedef struct sim_trace {
     uint64_t digest;
     uint64_t count;
-    const sim_time *now;                  /* engine clock, borrowed */
+    const sim_time *now; /* engine clock, borrowed */
     sim_trace_rec ring[SIM_TRACE_RING_COUNT];
     sim_trace_sink_cb sinks[4];
     void *sink_ctx[4];
@@ -109,7 +111,7 @@ void sim_trace_emit(sim_trace *tr, sim_trace_ev ev, int32_t node, const int64_t 
 
 /* Convenience forms. */
 #define SIM_TRACE0(tr, ev, node) sim_trace_emit((tr), (ev), (node), NULL, NULL)
-#define SIM_TRACE(tr, ev, node, ...)                                                      \
+#define SIM_TRACE(tr, ev, node, ...)                                                               \
     sim_trace_emit((tr), (ev), (node), (const int64_t[]){__VA_ARGS__}, NULL)
 
 const char *sim_trace_ev_name(sim_trace_ev ev);

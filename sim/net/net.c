@@ -111,8 +111,8 @@ static void deliver_cb(void *ctx, int32_t endpoint, uint64_t arg)
         return;
     }
     n->delivered++;
-    SIM_TRACE(&n->engine->trace, SIM_EV_NET_DELIVER, (int32_t)trace_id(n, m->to),
-              (int64_t)m->id, trace_id(n, m->from), (int64_t)m->kind);
+    SIM_TRACE(&n->engine->trace, SIM_EV_NET_DELIVER, (int32_t)trace_id(n, m->to), (int64_t)m->id,
+              trace_id(n, m->from), (int64_t)m->kind);
     if (n->recv != NULL) n->recv(n->recv_ctx, m);
     release(n, index);
 }
@@ -126,8 +126,8 @@ static void deliver_drop_cb(void *ctx, int32_t endpoint, uint64_t arg)
     release(n, index);
 }
 
-void net_init(net *n, sim_engine *engine, sim_arena *arena, uint64_t seed,
-              uint32_t endpoint_count, const int32_t *trace_ids, net_config config)
+void net_init(net *n, sim_engine *engine, sim_arena *arena, uint64_t seed, uint32_t endpoint_count,
+              const int32_t *trace_ids, net_config config)
 {
     SIM_ASSERT(config.latency_min_us <= config.latency_max_us);
     SIM_ASSERT(config.loss_ppm <= 1000000u);
@@ -162,8 +162,12 @@ uint64_t net_send(net *n, int32_t from, int32_t to, net_msg_kind kind, const voi
     SIM_ASSERT((unsigned)kind < NET_MSG_KIND_COUNT);
     sim_engine *e = n->engine;
     net_link *link = link_at(n, from, to);
-    net_msg tmp = {.id = n->next_id++, .sent_at = e->now, .due_at = e->now, .from = from,
-                   .to = to, .kind = kind};
+    net_msg tmp = {.id = n->next_id++,
+                   .sent_at = e->now,
+                   .due_at = e->now,
+                   .from = from,
+                   .to = to,
+                   .kind = kind};
     n->sent++;
     if (link->cut) {
         note_drop(n, &tmp, NET_DROP_CUT);

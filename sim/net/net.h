@@ -35,52 +35,52 @@
 #define NET_BODY_BYTES 512u
 
 /* Every message kind of every model, with a family used for colour and filtering. */
-#define NET_MSG_KINDS(X)                                                                \
-    X(VOTE_REQ, "Vote", "vote")                                                         \
-    X(VOTE_RESP, "VoteResponse", "vote")                                                \
-    X(BEGIN_EPOCH_REQ, "BeginQuorumEpoch", "vote")                                      \
-    X(BEGIN_EPOCH_RESP, "BeginQuorumEpochResponse", "vote")                             \
-    X(END_EPOCH_REQ, "EndQuorumEpoch", "vote")                                          \
-    X(END_EPOCH_RESP, "EndQuorumEpochResponse", "vote")                                 \
-    X(FETCH_REQ, "Fetch", "fetch")                                                      \
-    X(FETCH_RESP, "FetchResponse", "fetch")                                             \
-    X(APPEND_REQ, "AppendEntries", "fetch")                                             \
-    X(APPEND_RESP, "AppendEntriesResponse", "fetch")                                    \
-    X(REQUEST_VOTE_REQ, "RequestVote", "vote")                                          \
-    X(REQUEST_VOTE_RESP, "RequestVoteResponse", "vote")                                 \
-    X(BROKER_REGISTER_REQ, "BrokerRegistration", "heartbeat")                           \
-    X(BROKER_REGISTER_RESP, "BrokerRegistrationResponse", "heartbeat")                  \
-    X(BROKER_HEARTBEAT_REQ, "BrokerHeartbeat", "heartbeat")                             \
+#define NET_MSG_KINDS(X)                                                                           \
+    X(VOTE_REQ, "Vote", "vote")                                                                    \
+    X(VOTE_RESP, "VoteResponse", "vote")                                                           \
+    X(BEGIN_EPOCH_REQ, "BeginQuorumEpoch", "vote")                                                 \
+    X(BEGIN_EPOCH_RESP, "BeginQuorumEpochResponse", "vote")                                        \
+    X(END_EPOCH_REQ, "EndQuorumEpoch", "vote")                                                     \
+    X(END_EPOCH_RESP, "EndQuorumEpochResponse", "vote")                                            \
+    X(FETCH_REQ, "Fetch", "fetch")                                                                 \
+    X(FETCH_RESP, "FetchResponse", "fetch")                                                        \
+    X(APPEND_REQ, "AppendEntries", "fetch")                                                        \
+    X(APPEND_RESP, "AppendEntriesResponse", "fetch")                                               \
+    X(REQUEST_VOTE_REQ, "RequestVote", "vote")                                                     \
+    X(REQUEST_VOTE_RESP, "RequestVoteResponse", "vote")                                            \
+    X(BROKER_REGISTER_REQ, "BrokerRegistration", "heartbeat")                                      \
+    X(BROKER_REGISTER_RESP, "BrokerRegistrationResponse", "heartbeat")                             \
+    X(BROKER_HEARTBEAT_REQ, "BrokerHeartbeat", "heartbeat")                                        \
     X(BROKER_HEARTBEAT_RESP, "BrokerHeartbeatResponse", "heartbeat")
 
 typedef enum net_msg_kind {
 #define NET_KIND_ENUM(id, name, family) NET_MSG_##id,
     NET_MSG_KINDS(NET_KIND_ENUM)
 #undef NET_KIND_ENUM
-    NET_MSG_KIND_COUNT
+        NET_MSG_KIND_COUNT
 } net_msg_kind;
 
 const char *net_msg_kind_name(net_msg_kind kind);   /* Kafka's RPC name */
 const char *net_msg_kind_family(net_msg_kind kind); /* "vote", "fetch", "heartbeat", ... */
 
 typedef enum net_drop_reason {
-    NET_DROP_LOSS = 1,    /* lost on a lossy link */
-    NET_DROP_CUT = 2,     /* the link was cut at send or at arrival */
-    NET_DROP_DST_DOWN = 3,/* the receiver crashed (or restarted) */
-    NET_DROP_SRC_DOWN = 4,/* the sender crashed (or restarted): connection reset */
-    NET_DROP_OVERLOAD = 5,/* the message pool was full */
+    NET_DROP_LOSS = 1,     /* lost on a lossy link */
+    NET_DROP_CUT = 2,      /* the link was cut at send or at arrival */
+    NET_DROP_DST_DOWN = 3, /* the receiver crashed (or restarted) */
+    NET_DROP_SRC_DOWN = 4, /* the sender crashed (or restarted): connection reset */
+    NET_DROP_OVERLOAD = 5, /* the message pool was full */
 } net_drop_reason;
 
 typedef struct net_msg {
-    uint64_t id;            /* run-wide message number, from 1 */
-    sim_time sent_at;       /* us */
-    sim_time due_at;        /* us, >= sent_at */
-    int32_t from, to;       /* endpoint indexes */
+    uint64_t id;      /* run-wide message number, from 1 */
+    sim_time sent_at; /* us */
+    sim_time due_at;  /* us, >= sent_at */
+    int32_t from, to; /* endpoint indexes */
     uint32_t from_incarnation, to_incarnation;
     net_msg_kind kind;
     uint32_t body_bytes;
     bool in_flight;
-    bool doomed;            /* will be dropped on arrival (lost or cut) */
+    bool doomed; /* will be dropped on arrival (lost or cut) */
     _Alignas(8) uint8_t body[NET_BODY_BYTES];
 } net_msg;
 
@@ -91,9 +91,9 @@ typedef struct net_link {
     uint32_t latency_min_us;
     uint32_t latency_max_us;
     uint32_t loss_ppm;
-    bool degraded;          /* latency/loss above are this link's own */
+    bool degraded; /* latency/loss above are this link's own */
     bool cut;
-    sim_time last_due;      /* FIFO floor for the next message */
+    sim_time last_due; /* FIFO floor for the next message */
 } net_link;
 
 /* A recently dropped message, kept for the viewer to fade out. */
@@ -111,7 +111,7 @@ typedef struct net_config {
     uint32_t latency_min_us;
     uint32_t latency_max_us;
     uint32_t loss_ppm;
-    uint32_t msg_capacity;  /* messages in flight at once */
+    uint32_t msg_capacity; /* messages in flight at once */
 } net_config;
 
 typedef struct net {
@@ -119,8 +119,8 @@ typedef struct net {
     sim_rng rng;
     net_config config;
     uint32_t endpoint_count;
-    const int32_t *trace_ids;  /* endpoint index -> id printed in the trace; borrowed */
-    net_link *links;           /* [from * endpoint_count + to] */
+    const int32_t *trace_ids;     /* endpoint index -> id printed in the trace; borrowed */
+    net_link *links;              /* [from * endpoint_count + to] */
     uint32_t *closed_incarnation; /* [endpoint]: incarnation that ended gracefully, +1 */
     net_msg *msgs;
     uint32_t *free_stack;
@@ -135,8 +135,8 @@ typedef struct net {
 } net;
 
 /* Takes tables from the arena; keeps engine and trace_ids for the run. */
-void net_init(net *n, sim_engine *engine, sim_arena *arena, uint64_t seed,
-              uint32_t endpoint_count, const int32_t *trace_ids, net_config config);
+void net_init(net *n, sim_engine *engine, sim_arena *arena, uint64_t seed, uint32_t endpoint_count,
+              const int32_t *trace_ids, net_config config);
 void net_set_receiver(net *n, net_recv_cb cb, void *ctx);
 
 /* Sends body (copied, <= NET_BODY_BYTES) from -> to. Returns the message id, or 0 when
@@ -150,15 +150,15 @@ uint64_t net_send(net *n, int32_t from, int32_t to, net_msg_kind kind, const voi
 void net_close_gracefully(net *n, int32_t endpoint);
 
 /* Faults. All are idempotent and traced. */
-void net_cut(net *n, int32_t from, int32_t to);          /* one direction */
-void net_isolate(net *n, int32_t endpoint);              /* both directions, all peers */
+void net_cut(net *n, int32_t from, int32_t to); /* one direction */
+void net_isolate(net *n, int32_t endpoint);     /* both directions, all peers */
 /* side_of[i] is the side of endpoint i, or -1 for "not listed: keeps its links". */
 void net_partition(net *n, const int32_t *side_of, uint32_t side_count);
 void net_link_degrade(net *n, int32_t a, int32_t b, uint32_t latency_min_us,
                       uint32_t latency_max_us, uint32_t loss_ppm); /* both directions */
 void net_heal_all(net *n);
 void net_heal_endpoint(net *n, int32_t endpoint);
-void net_heal_link(net *n, int32_t a, int32_t b);        /* both directions */
+void net_heal_link(net *n, int32_t a, int32_t b); /* both directions */
 
 /* Queries (viz, checkers). */
 const net_link *net_link_get(const net *n, int32_t from, int32_t to);

@@ -36,9 +36,10 @@ static void setup_with(uint32_t lo, uint32_t hi, uint32_t loss)
 {
     arena = sim_arena_new(64 << 20);
     sim_engine_init(&eng, arena, 40000, 4);
-    net_init(&nw, &eng, arena, 5, 4, NULL,
-             (net_config){.latency_min_us = lo, .latency_max_us = hi, .loss_ppm = loss,
-                          .msg_capacity = 30000});
+    net_init(
+        &nw, &eng, arena, 5, 4, NULL,
+        (net_config){
+            .latency_min_us = lo, .latency_max_us = hi, .loss_ppm = loss, .msg_capacity = 30000});
     net_set_receiver(&nw, recv_cb, NULL);
     got_count = 0;
 }
@@ -189,8 +190,10 @@ Test(net, degraded_link_uses_its_own_latency_and_loss)
     run_all();
     for (uint32_t i = 0; i < got_count; i++) {
         const sim_time d = got[i].at - got[i].sent;
-        if (got[i].n <= 2) cr_assert_eq(d, 50000);
-        else cr_assert(d <= 3000);
+        if (got[i].n <= 2)
+            cr_assert_eq(d, 50000);
+        else
+            cr_assert(d <= 3000);
     }
     net_heal_link(&nw, 1, 0);
     cr_assert_not(net_link_get(&nw, 0, 1)->degraded);
