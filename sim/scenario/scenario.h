@@ -1,0 +1,219 @@
+/*
+ * scenario.h — a validated scenario, as plain C structs, and the loader's entry points.
+ *
+ * Role: `scn_load_file` reads a scenario file (spec §2), applies `--set` overrides,
+ *   validates everything and either returns a complete `scn_config` or diagnostics
+ *   (`file:line:col: error: ... [json-path]`) and SIM_EINVALID. The world is created
+ *   only from a complete config; nothing is simulated from a partly valid file.
+ * Model: the scenario format, `"format": 1`, and Kafka's config names and Kafka 4.0
+ *   defaults (shared/reference/kafka-semantics.md §1.3) for what this build models.
+ * Owns / borrows: a config owns all its strings and arrays (heap; `scn_config_free`).
+ *   No jansson type escapes the loader (style C.5).
+ * Invariants: every field holds a value inside its documented limits; node ids are
+ *   unique and sorted ascending; timeline actions are sorted by `at` (stable: file
+ *   order breaks ties); every node a target names exists.
+ * Determinism: object key order never matters; arrays keep file order.
+ * Not modelled: keys of later models (topics, producers, consumer_groups, capacity)
+ *   are rejected with "not modelled yet".
+ */
+#ifndef SCENARIO_H
+#define SCENARIO_H
+
+#include "../core/sim_types.h"
+
+#include <stdio.h>
+
+/* ---------------------------------------------------------------------------------
+ * Diagnostics
+ * ------------------------------------------------------------------------------- */
+
+#define SCN_DIAG_ERRORS_MAX 32u /* more are counted, not shown */
+
+/* Text of all diagnostics, ready to print (each ends in '\n'). */
+typedef struct scn_diags {
+    char *text; /* owned; NUL-terminated; may be NULL when empty */
+    size_t text_bytes;
+    uint32_t error_count; /* including those not shown */
+    uint32_t warning_count;
+} scn_diags;
+
+void scn_diags_free(scn_diags *d);
+
+/* ---------------------------------------------------------------------------------
+ * Config
+ * ------------------------------------------------------------------------------- */
+
+typedef enum scn_cluster_mode {
+    SCN_MODE_COMBINED = 0,
+    SCN_MODE_DEDICATED,
+    SCN_MODE_EXPLICIT, /* "nodes": [...] */
+} scn_cluster_mode;
+
+typedef struct scn_node {
+    int32_t id; /* Kafka node id */
+    bool controller;
+    bool broker;
+    const char *rack; /* NULL when absent */
+} scn_node;
+
+typedef enum scn_raft_variant {
+    SCN_RAFT_KRAFT = 0,
+    SCN_RAFT_CLASSIC,
+} scn_raft_variant;
+
+/* Kafka's names in comments; Kafka 4.0 defaults in brackets. */
+typedef struct scn_kraft_config {
+    uint32_t election_timeout_ms;           /* controller.quorum.election.timeout.ms [1000] */
+    uint32_t fetch_timeout_ms;              /* controller.quorum.fetch.timeout.ms [2000] */
+    uint32_t election_backoff_max_ms;       /* controller.quorum.election.backoff.max.ms [1000] */
+    uint32_t request_timeout_ms;            /* controller.quorum.request.timeout.ms [2000] */
+    uint32_t retry_backoff_ms;              /* controller.quorum.retry.backoff.ms [20] */
+    uint32_t append_linger_ms;              /* controller.quorum.append.linger.ms [25] */
+    uint32_t broker_heartbeat_interval_ms;  /* broker.heartbeat.interval.ms [2000] */
+    uint32_t broker_session_timeout_ms;     /* broker.session.timeout.ms [9000] */
+    uint32_t metadata_max_idle_interval_ms; /* metadata.max.idle.interval.ms [500] */
+} scn_kraft_config;
+
+typedef struct scn_classic_config {
+    sim_time election_timeout_min_us; /* [150ms] */
+    sim_time election_timeout_max_us; /* [300ms] */
+    sim_time heartbeat_us;            /* [75ms] */
+} scn_classic_config;
+
+typedef enum scn_action_kind {
+    SCN_ACT_CRASH = 0,
+    SCN_ACT_RESTART,
+    SCN_ACT_SHUTDOWN,
+    SCN_ACT_POWER_OFF,
+    SCN_ACT_PAUSE,
+    SCN_ACT_RESUME,
+    SCN_ACT_TIMEOUT,
+    SCN_ACT_ISOLATE,
+    SCN_ACT_PARTITION,
+    SCN_ACT_CUT,
+    SCN_ACT_LINK,
+    SCN_ACT_HEAL,
+    SCN_ACT_NOTE,
+    SCN_ACT_COUNT
+} scn_action_kind;
+
+/* The `do` string of each action kind ("crash", "power_off", ...). */
+const char *scn_action_name(scn_action_kind kind);
+
+typedef enum scn_target_kind {
+    SCN_TARGET_NONE = 0,          /* absent */
+    SCN_TARGET_NODE,              /* a node id */
+    SCN_TARGET_CONTROLLER_LEADER, /* "controller-leader", resolved when the action runs */
+    SCN_TARGET_LABEL,             /* "@LABEL": what an earlier labelled action resolved to */
+} scn_target_kind;
+
+typedef struct scn_target {
+    scn_target_kind kind;
+    int32_t node_id;   /* SCN_TARGET_NODE */
+    const char *label; /* SCN_TARGET_LABEL, without the '@' */
+} scn_target;
+
+typedef struct scn_action {
+    sim_time at_us;
+    scn_action_kind kind;
+    uint32_t index;    /* position in the file's timeline array, from 0 */
+    uint32_t line;     /* line of the action object in the file, for messages */
+    const char *label; /* "label": names what `node` resolved to; NULL if none */
+    scn_target node;   /* crash, restart, shutdown, power_off, pause, resume,
+                          timeout, isolate, heal (optional) */
+    sim_time for_us;   /* pause: 0 = until resume */
+    scn_target a, b;   /* cut: from, to; link and heal: a, b */
+    /* link: */
+    sim_time latency_min_us, latency_max_us;
+    uint32_t loss_ppm;
+    bool has_latency, has_loss;
+    /* partition: side_count sides; member i is members[i] on side side_index[i]. */
+    uint32_t side_count;
+    uint32_t member_count;
+    scn_target *members;
+    uint32_t *side_index;
+    const char *text; /* note */
+} scn_action;
+
+typedef enum scn_op {
+    SCN_OP_EQ = 0,
+    SCN_OP_NE,
+    SCN_OP_LT,
+    SCN_OP_LTE,
+    SCN_OP_GT,
+    SCN_OP_GTE
+} scn_op;
+
+const char *scn_op_name(scn_op op);
+
+/* Whether `path` names a numeric field of the run summary (spec §3) that `expect` may
+ * use: fixed paths such as "controller.elections", and "consumers.groups.<group>.<field>",
+ * "producers.by_name.<name>.<field>", "producers.errors.<ERROR>",
+ * "invariants.<checker>.violations". The table is in metrics.c. */
+bool scn_metric_known(const char *path);
+
+typedef struct scn_expect {
+    const char *metric; /* dotted path into the run summary */
+    scn_op op;
+    double value; /* not model state: compared with the printed summary */
+    uint32_t line;
+} scn_expect;
+
+typedef struct scn_config {
+    const char *path; /* the file it came from, as given */
+    const char *name;
+    const char *title; /* NULL when absent */
+    const char *description;
+    uint64_t seed;        /* [1] */
+    sim_time duration_us; /* [60s] */
+
+    scn_cluster_mode mode;
+    uint32_t node_count;
+    scn_node *nodes;      /* sorted by id */
+    uint32_t voter_count; /* nodes with controller = true */
+
+    scn_raft_variant raft_variant;
+    scn_kraft_config kraft;
+    scn_classic_config classic;
+
+    uint32_t latency_min_us; /* network.latency.min [1ms] */
+    uint32_t latency_max_us; /* network.latency.max [3ms] */
+    uint32_t loss_ppm;       /* network.loss [0] */
+
+    uint32_t action_count;
+    scn_action *actions; /* sorted by at_us, stable */
+
+    uint32_t expect_count;
+    scn_expect *expects;
+
+    uint32_t invariants_disabled_count;
+    const char **invariants_disabled;
+
+    /* Private: owned allocations. */
+    void *owned_;
+} scn_config;
+
+/* One `--set PATH=VALUE` override (borrowed strings). */
+typedef struct scn_override {
+    const char *path;
+    const char *value;
+} scn_override;
+
+/* Loads and validates `path`. On SIM_OK *out is a complete config (returns owned: free
+ * with scn_config_free). On SIM_EINVALID (bad input) or SIM_EIO (unreadable file) *out
+ * is NULL and diags holds the messages. Warnings may be present on success. */
+sim_err scn_load_file(const char *path, const scn_override *overrides, uint32_t override_count,
+                      scn_config **out, scn_diags *diags);
+
+/* The same from a buffer; `name` is used in messages as the file name. */
+sim_err scn_load_buffer(const char *name, const char *buf, size_t len,
+                        const scn_override *overrides, uint32_t override_count, scn_config **out,
+                        scn_diags *diags);
+
+void scn_config_free(scn_config *config);
+
+/* Parses a duration as the spec writes them ("250us", "1.5ms", "10s", "2m", "1h") or a
+ * whole number of milliseconds. Returns false on anything else. */
+bool scn_parse_duration(const char *text, sim_time *out);
+
+#endif

@@ -1,0 +1,729 @@
+/*
+ * timeline.c — the scenario's `timeline`: faults and notes at virtual times.
+ *
+ * Role: validates `timeline` into `scn_action`s (load.c calls it after `cluster` and
+ *   `duration`, so node ids and the end of the run are known), resolves what can be
+ *   resolved statically (node ids exist, labels are defined before use) and sorts the
+ *   actions by time. The world schedules them; symbols (`controller-leader`, `@LABEL`)
+ *   are resolved when an action runs.
+ * Model: spec §2 "timeline actions" and "node targets". An action is
+ *   `{"at": DURATION, "do": KIND, ...}`, optionally with `"label"`; a node target is a
+ *   node id, "controller-leader" or "@LABEL" (the node an earlier labelled action
+ *   resolved to). "Earlier" is the order actions run in: by `at`, then file order.
+ * Owns / borrows: writes `cfg->actions` (pool); label bookkeeping is temporary heap.
+ * Invariants: at most SIM_TIMELINE_MAX actions, checked before any per-action memory;
+ *   a partition has ≥ 2 non-empty, disjoint sides with at most SIM_NODES_MAX targets in
+ *   all; `at` ≤ the scenario's duration.
+ * Determinism: actions are sorted by (at, file index), a total order, so equal times
+ *   keep file order whatever qsort does.
+ * Not modelled: targets and actions of later models (`leader:T-P`, `follower:T-P`,
+ *   `coordinator:G`, client names; producers, consumers, topics, reassignment, configs,
+ *   describe, questions) are rejected as "not modelled yet".
+ */
+#include "scn_internal.h"
+
+#include "../core/sim_arena.h"
+#include "../core/sim_assert.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARRAY_COUNT(a)  (sizeof(a) / sizeof((a)[0]))
+#define NAME_BYTES      96u
+#define TARGET_EXPECTED "a node target (a node id, \"controller-leader\" or \"@LABEL\")"
+
+static const char *const action_names[] = {
+    "crash",   "restart",   "shutdown", "power_off", "pause", "resume", "timeout",
+    "isolate", "partition", "cut",      "link",      "heal",  "note",
+};
+static_assert(ARRAY_COUNT(action_names) == SCN_ACT_COUNT, "one name per action kind");
+
+static const char *const later_actions[] = {
+    "add_consumer", "remove_consumer", "start_producer", "stop_producer",
+    "create_topic", "add_partitions",  "reassign",       "elect_preferred",
+    "alter_config", "describe",        "question",
+};
+
+const char *scn_action_name(scn_action_kind kind)
+{
+    SIM_ASSERT((unsigned)kind < SCN_ACT_COUNT);
+    return action_names[kind];
+}
+
+/* Keys each kind accepts. */
+static const char *const keys_node[] = {"at", "do", "label", "node"};
+static const char *const keys_pause[] = {"at", "do", "label", "node", "for"};
+static const char *const keys_partition[] = {"at", "do", "label", "sides"};
+static const char *const keys_cut[] = {"at", "do", "label", "from", "to"};
+static const char *const keys_link[] = {"at", "do", "label", "a", "b", "latency", "loss"};
+static const char *const keys_heal[] = {"at", "do", "label", "node", "a", "b"};
+static const char *const keys_note[] = {"at", "do", "label", "text"};
+
+static const struct {
+    const char *const *keys;
+    size_t count;
+} kind_keys[] = {
+    [SCN_ACT_CRASH] = {keys_node, ARRAY_COUNT(keys_node)},
+    [SCN_ACT_RESTART] = {keys_node, ARRAY_COUNT(keys_node)},
+    [SCN_ACT_SHUTDOWN] = {keys_node, ARRAY_COUNT(keys_node)},
+    [SCN_ACT_POWER_OFF] = {keys_node, ARRAY_COUNT(keys_node)},
+    [SCN_ACT_PAUSE] = {keys_pause, ARRAY_COUNT(keys_pause)},
+    [SCN_ACT_RESUME] = {keys_node, ARRAY_COUNT(keys_node)},
+    [SCN_ACT_TIMEOUT] = {keys_node, ARRAY_COUNT(keys_node)},
+    [SCN_ACT_ISOLATE] = {keys_node, ARRAY_COUNT(keys_node)},
+    [SCN_ACT_PARTITION] = {keys_partition, ARRAY_COUNT(keys_partition)},
+    [SCN_ACT_CUT] = {keys_cut, ARRAY_COUNT(keys_cut)},
+    [SCN_ACT_LINK] = {keys_link, ARRAY_COUNT(keys_link)},
+    [SCN_ACT_HEAL] = {keys_heal, ARRAY_COUNT(keys_heal)},
+    [SCN_ACT_NOTE] = {keys_note, ARRAY_COUNT(keys_note)},
+};
+static_assert(ARRAY_COUNT(kind_keys) == SCN_ACT_COUNT, "keys for every action kind");
+
+/* =================================================================================
+ * Label bookkeeping (temporary, for the checks after all actions are read)
+ * ================================================================================= */
+
+typedef enum target_field { TF_NODE = 0, TF_FROM, TF_TO, TF_A, TF_B, TF_SIDES } target_field;
+
+static const char *const field_names[] = {"node", "from", "to", "a", "b", "sides"};
+
+typedef struct label_def {
+    const char *label; /* pool */
+    uint32_t index;    /* action's file index */
+    bool names_node;   /* the action has a `node` for the label to name */
+} label_def;
+
+typedef struct label_ref {
+    const char *label; /* pool, without '@' */
+    uint32_t index;    /* action's file index */
+    target_field field;
+    uint32_t side, member; /* TF_SIDES only */
+} label_ref;
+
+typedef struct timeline_state {
+    bool *at_valid; /* per action: at_us holds the file's valid time */
+    label_def *defs;
+    uint32_t def_count;
+    label_ref *refs;
+    uint32_t ref_count, ref_cap;
+} timeline_state;
+
+static uint32_t ref_path(const label_ref *r, scn__seg *segs)
+{
+    segs[0] = (scn__seg){"timeline", 0};
+    segs[1] = (scn__seg){NULL, r->index};
+    segs[2] = (scn__seg){field_names[r->field], 0};
+    if (r->field != TF_SIDES) return 3;
+    segs[3] = (scn__seg){NULL, r->side};
+    segs[4] = (scn__seg){NULL, r->member};
+    return 5;
+}
+
+static bool valid_label(const char *s)
+{
+    const size_t n = strlen(s);
+    if (n == 0 || n > SCN__NAME_BYTES_MAX) return false;
+    for (size_t i = 0; i < n; i++) {
+        const char c = s[i];
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* =================================================================================
+ * Node targets
+ * ================================================================================= */
+
+static bool node_exists(const scn_config *cfg, int64_t id)
+{
+    for (uint32_t i = 0; i < cfg->node_count; i++) {
+        if (cfg->nodes[i].id == id) return true;
+    }
+    return false;
+}
+
+/* "1..3", "0, 2, 5..7": the cluster's ids for messages (nodes are sorted by id). */
+static const char *node_ids_text(const scn_config *cfg, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < cfg->node_count && o + 32 < size; i++) {
+        uint32_t j = i;
+        while (j + 1 < cfg->node_count && cfg->nodes[j + 1].id == cfg->nodes[j].id + 1) j++;
+        if (j == i) {
+            o += (size_t)snprintf(buf + o, size - o, "%s%d", i ? ", " : "", cfg->nodes[i].id);
+        } else {
+            o += (size_t)snprintf(buf + o, size - o, "%s%d..%d", i ? ", " : "", cfg->nodes[i].id,
+                                  cfg->nodes[j].id);
+        }
+        i = j;
+    }
+    return buf;
+}
+
+static bool all_digits(const char *s)
+{
+    if (*s == '\0') return false;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9') return false;
+    }
+    return true;
+}
+
+static void add_ref(timeline_state *st, const char *label, uint32_t index, target_field field,
+                    uint32_t side, uint32_t member)
+{
+    if (st->ref_count == st->ref_cap) {
+        st->ref_cap = st->ref_cap ? st->ref_cap * 2 : 16;
+        st->refs = sim_xrealloc(st->refs, st->ref_cap * sizeof *st->refs);
+    }
+    st->refs[st->ref_count++] = (label_ref){label, index, field, side, member};
+}
+
+/* The value at the current path as a node target. */
+static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn_target *out,
+                         uint32_t index, target_field field, uint32_t side, uint32_t member)
+{
+    char safe[NAME_BYTES], ids[160];
+    if (json_is_integer(v)) {
+        const json_int_t id = json_integer_value(v);
+        if (id < 0 || id > SIM_NODE_ID_MAX) {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "node ids are between 0 and %d (SIM_NODE_ID_MAX), found %lld",
+                       SIM_NODE_ID_MAX, (long long)id);
+            return false;
+        }
+        if (ctx->nodes_valid && !node_exists(ctx->cfg, id)) {
+            scn__error(ctx, SCN__LOC_VALUE, "node %lld does not exist; the cluster's nodes are %s",
+                       (long long)id, node_ids_text(ctx->cfg, ids, sizeof ids));
+            return false;
+        }
+        out->kind = SCN_TARGET_NODE;
+        out->node_id = (int32_t)id;
+        return true;
+    }
+    if (!json_is_string(v)) {
+        scn__type_error(ctx, v, TARGET_EXPECTED);
+        return false;
+    }
+    const char *s = json_string_value(v);
+    scn__safe(s, safe, sizeof safe);
+    if (strcmp(s, "controller-leader") == 0) {
+        out->kind = SCN_TARGET_CONTROLLER_LEADER;
+        return true;
+    }
+    if (s[0] == '@') {
+        if (!valid_label(s + 1)) {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "'%s' is not a label reference: '@' must be followed by 1 to %u "
+                       "characters from A-Z, a-z, 0-9, '.', '_' and '-'",
+                       safe, SCN__NAME_BYTES_MAX);
+            return false;
+        }
+        out->kind = SCN_TARGET_LABEL;
+        out->label = scn__pool_strdup(ctx->cfg, s + 1);
+        add_ref(st, out->label, index, field, side, member);
+        return true;
+    }
+    static const struct {
+        const char *prefix, *needs;
+    } later[] = {
+        {"leader:", "topics"}, {"follower:", "topics"}, {"coordinator:", "consumer groups"}};
+    for (size_t i = 0; i < ARRAY_COUNT(later); i++) {
+        if (strncmp(s, later[i].prefix, strlen(later[i].prefix)) != 0) continue;
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "node target '%s' needs %s, which are not modelled yet in this build (see "
+                   "docs/scenarios.md)",
+                   safe, later[i].needs);
+        return false;
+    }
+    if (all_digits(s)) {
+        scn__error(ctx, SCN__LOC_VALUE, "node ids are integers: write %s without quotes", safe);
+        return false;
+    }
+    static const char *const symbols[] = {"controller-leader"};
+    if (scn__suggest(s, symbols, 1) != NULL) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "unknown node target '%s'; did you mean 'controller-leader'?", safe);
+    } else {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "unknown node target '%s': expected a node id, \"controller-leader\" or "
+                   "\"@LABEL\" (client names are not modelled yet in this build)",
+                   safe);
+    }
+    return false;
+}
+
+/* A required target at key `key` of action `a`. */
+static bool get_target(scn__ctx *ctx, timeline_state *st, const json_t *a, const char *key,
+                       target_field field, uint32_t index, scn_target *out)
+{
+    const json_t *v = scn__require(ctx, a, key);
+    if (v == NULL) return false;
+    scn__push_key(ctx, key);
+    const bool ok = parse_target(ctx, st, v, out, index, field, 0, 0);
+    scn__pop(ctx);
+    return ok;
+}
+
+static bool same_target(const scn_target *x, const scn_target *y)
+{
+    if (x->kind != y->kind) return false;
+    switch (x->kind) {
+    case SCN_TARGET_NONE:
+    case SCN_TARGET_CONTROLLER_LEADER:
+        return true;
+    case SCN_TARGET_NODE:
+        return x->node_id == y->node_id;
+    case SCN_TARGET_LABEL:
+        return strcmp(x->label, y->label) == 0;
+    default:
+        SIM_UNREACHABLE();
+    }
+}
+
+static const char *target_text(const scn_target *t, char *buf, size_t size)
+{
+    switch (t->kind) {
+    case SCN_TARGET_NODE:
+        snprintf(buf, size, "node %d", t->node_id);
+        break;
+    case SCN_TARGET_CONTROLLER_LEADER:
+        snprintf(buf, size, "\"controller-leader\"");
+        break;
+    case SCN_TARGET_LABEL:
+        snprintf(buf, size, "\"@%s\"", t->label);
+        break;
+    case SCN_TARGET_NONE:
+    default:
+        SIM_UNREACHABLE();
+    }
+    return buf;
+}
+
+/* Reports `second` naming the same endpoint as `first` (a link needs two ends). */
+static void check_distinct(scn__ctx *ctx, const scn_target *x, const scn_target *y,
+                           const char *first, const char *second)
+{
+    if (!same_target(x, y)) return;
+    char text[NAME_BYTES];
+    scn__push_key(ctx, second);
+    scn__error(ctx, SCN__LOC_VALUE, "'%s' and '%s' are both %s: a link joins two endpoints", first,
+               second, target_text(y, text, sizeof text));
+    scn__pop(ctx);
+}
+
+/* =================================================================================
+ * Actions
+ * ================================================================================= */
+
+/* The `do` of an action: its kind, or -1 (reported) when missing, unknown or later. */
+static int parse_kind(scn__ctx *ctx, const json_t *a)
+{
+    const json_t *d = scn__require(ctx, a, "do");
+    if (d == NULL) return -1;
+    scn__push_key(ctx, "do");
+    int kind = -1;
+    const char *s = json_string_value(d);
+    char safe[NAME_BYTES];
+    if (s == NULL) {
+        scn__type_error(ctx, d, "an action name such as \"crash\"");
+        scn__pop(ctx);
+        return -1;
+    }
+    for (size_t i = 0; i < ARRAY_COUNT(action_names); i++) {
+        if (strcmp(s, action_names[i]) == 0) kind = (int)i;
+    }
+    bool later = false;
+    for (size_t i = 0; i < ARRAY_COUNT(later_actions); i++)
+        later |= strcmp(s, later_actions[i]) == 0;
+    scn__safe(s, safe, sizeof safe);
+    if (later) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "action '%s' is not modelled yet in this build (see docs/scenarios.md)", safe);
+    } else if (kind < 0) {
+        const bool show = scn__will_show(ctx);
+        const char *hint = show ? scn__suggest(s, action_names, ARRAY_COUNT(action_names)) : NULL;
+        if (hint == NULL && show) {
+            hint = scn__suggest(s, later_actions, ARRAY_COUNT(later_actions));
+        }
+        if (hint != NULL) {
+            scn__error(ctx, SCN__LOC_VALUE, "unknown action '%s'; did you mean '%s'?", safe, hint);
+        } else {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "unknown action '%s' (this build models: crash, restart, shutdown, "
+                       "power_off, pause, resume, timeout, isolate, partition, cut, link, heal, "
+                       "note)",
+                       safe);
+        }
+    }
+    scn__pop(ctx);
+    return kind;
+}
+
+static void parse_partition(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_action *act)
+{
+    const json_t *sides = scn__require(ctx, a, "sides");
+    if (sides == NULL) return;
+    scn__push_key(ctx, "sides");
+    const size_t side_count = json_array_size(sides);
+    size_t total = 0;
+    for (size_t i = 0; i < side_count; i++) total += json_array_size(json_array_get(sides, i));
+    if (!json_is_array(sides)) {
+        scn__type_error(ctx, sides,
+                        "an array of sides, each an array of node targets, such as "
+                        "[[1], [2, 3]]");
+    } else if (side_count < 2) {
+        scn__error(ctx, SCN__LOC_VALUE, "a partition needs at least 2 sides, found %zu",
+                   side_count);
+    } else if (side_count > SIM_NODES_MAX || total > SIM_NODES_MAX) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "the sides name %zu node targets, above the limit of %u nodes "
+                   "(SIM_NODES_MAX)",
+                   total > side_count ? total : side_count, SIM_NODES_MAX);
+    } else {
+        act->side_count = (uint32_t)side_count;
+        act->members = scn__pool_alloc(ctx->cfg, total ? total : 1, sizeof *act->members);
+        act->side_index = scn__pool_alloc(ctx->cfg, total ? total : 1, sizeof *act->side_index);
+        for (uint32_t i = 0; i < side_count; i++) {
+            const json_t *side = json_array_get(sides, i);
+            scn__push_index(ctx, i);
+            if (!json_is_array(side)) {
+                scn__type_error(ctx, side, "an array of node targets");
+            } else if (json_array_size(side) == 0) {
+                scn__error(ctx, SCN__LOC_VALUE, "side %u of the partition is empty", i);
+            }
+            for (uint32_t j = 0; j < json_array_size(side); j++) {
+                scn__push_index(ctx, j);
+                scn_target t = {SCN_TARGET_NONE, 0, NULL};
+                if (parse_target(ctx, st, json_array_get(side, j), &t, act->index, TF_SIDES, i,
+                                 j)) {
+                    uint32_t k = 0;
+                    while (k < act->member_count && !same_target(&act->members[k], &t)) k++;
+                    char text[NAME_BYTES];
+                    if (k < act->member_count) {
+                        scn__error(ctx, SCN__LOC_VALUE,
+                                   "%s is already on side %u: the sides must not overlap",
+                                   target_text(&t, text, sizeof text), act->side_index[k]);
+                    } else {
+                        act->members[act->member_count] = t;
+                        act->side_index[act->member_count++] = i;
+                    }
+                }
+                scn__pop(ctx);
+            }
+            scn__pop(ctx);
+        }
+    }
+    scn__pop(ctx);
+}
+
+static void parse_link(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_action *act)
+{
+    const bool ok_a = get_target(ctx, st, a, "a", TF_A, act->index, &act->a);
+    const bool ok_b = get_target(ctx, st, a, "b", TF_B, act->index, &act->b);
+    if (ok_a && ok_b) check_distinct(ctx, &act->a, &act->b, "a", "b");
+    sim_time lo = 0, hi = 0;
+    const scn__get rl = scn__get_latency(ctx, a, "latency", 0, SIM_S(60u), &lo, &hi);
+    act->has_latency = rl == SCN__OK;
+    act->latency_min_us = lo;
+    act->latency_max_us = hi;
+    const scn__get rp = scn__get_ppm(ctx, a, "loss", &act->loss_ppm);
+    act->has_loss = rp == SCN__OK;
+    if (rl == SCN__ABSENT && rp == SCN__ABSENT) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "a 'link' action needs 'latency', 'loss' or both (to cut a link, use 'cut')");
+    }
+}
+
+static void parse_heal(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_action *act)
+{
+    const bool has_node = json_object_get(a, "node") != NULL;
+    const bool has_a = json_object_get(a, "a") != NULL;
+    const bool has_b = json_object_get(a, "b") != NULL;
+    if (has_node && (has_a || has_b)) {
+        scn__push_key(ctx, has_a ? "a" : "b");
+        scn__error(ctx, SCN__LOC_KEY,
+                   "'heal' takes 'node' (that node's faults) or 'a' and 'b' (one link), not both");
+        scn__pop(ctx);
+        return;
+    }
+    if (has_node) {
+        get_target(ctx, st, a, "node", TF_NODE, act->index, &act->node);
+    } else if (has_a || has_b) {
+        const bool ok_a = get_target(ctx, st, a, "a", TF_A, act->index, &act->a);
+        const bool ok_b = get_target(ctx, st, a, "b", TF_B, act->index, &act->b);
+        if (ok_a && ok_b) check_distinct(ctx, &act->a, &act->b, "a", "b");
+    }
+}
+
+static void parse_kind_keys(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_action *act)
+{
+    switch (act->kind) {
+    case SCN_ACT_CRASH:
+    case SCN_ACT_RESTART:
+    case SCN_ACT_SHUTDOWN:
+    case SCN_ACT_POWER_OFF:
+    case SCN_ACT_RESUME:
+    case SCN_ACT_TIMEOUT:
+    case SCN_ACT_ISOLATE:
+        get_target(ctx, st, a, "node", TF_NODE, act->index, &act->node);
+        break;
+    case SCN_ACT_PAUSE:
+        get_target(ctx, st, a, "node", TF_NODE, act->index, &act->node);
+        scn__get_duration(ctx, a, "for", 1, SIM_DURATION_MAX, "SIM_DURATION_MAX", &act->for_us);
+        break;
+    case SCN_ACT_PARTITION:
+        parse_partition(ctx, st, a, act);
+        break;
+    case SCN_ACT_CUT: {
+        const bool ok_a = get_target(ctx, st, a, "from", TF_FROM, act->index, &act->a);
+        const bool ok_b = get_target(ctx, st, a, "to", TF_TO, act->index, &act->b);
+        if (ok_a && ok_b) check_distinct(ctx, &act->a, &act->b, "from", "to");
+        break;
+    }
+    case SCN_ACT_LINK:
+        parse_link(ctx, st, a, act);
+        break;
+    case SCN_ACT_HEAL:
+        parse_heal(ctx, st, a, act);
+        break;
+    case SCN_ACT_NOTE: {
+        const char *text = NULL;
+        scn__require(ctx, a, "text");
+        if (scn__get_string(ctx, a, "text", &text) == SCN__OK) {
+            if (text[0] == '\0') {
+                scn__push_key(ctx, "text");
+                scn__error(ctx, SCN__LOC_VALUE, "'text' is empty");
+                scn__pop(ctx);
+            }
+            act->text = scn__pool_strdup(ctx->cfg, text);
+        }
+        break;
+    }
+    case SCN_ACT_COUNT:
+    default:
+        SIM_UNREACHABLE();
+    }
+}
+
+static void parse_action(scn__ctx *ctx, timeline_state *st, const json_t *a, uint32_t index)
+{
+    scn_config *cfg = ctx->cfg;
+    SIM_ASSERT(index < cfg->action_count);
+    scn_action *act = &cfg->actions[index];
+    act->index = index;
+    scn__push_index(ctx, index);
+    if (!json_is_object(a)) {
+        scn__type_error(ctx, a,
+                        "an action object such as {\"at\": \"10s\", \"do\": \"crash\", \"node\": "
+                        "1}");
+        scn__pop(ctx);
+        return;
+    }
+    const int kind = parse_kind(ctx, a);
+    scn__require(ctx, a, "at");
+    st->at_valid[index] = scn__get_duration(ctx, a, "at", 0, SIM_DURATION_MAX, "SIM_DURATION_MAX",
+                                            &act->at_us) == SCN__OK;
+    if (st->at_valid[index] && ctx->duration_valid && act->at_us > cfg->duration_us) {
+        char x[32], y[32];
+        scn__push_key(ctx, "at");
+        scn__error(ctx, SCN__LOC_VALUE, "'at' is %s, after the end of the run (duration %s)",
+                   scn__format_duration(act->at_us, x, sizeof x),
+                   scn__format_duration(cfg->duration_us, y, sizeof y));
+        scn__pop(ctx);
+    }
+    const char *label = NULL;
+    if (scn__get_string(ctx, a, "label", &label) == SCN__OK) {
+        if (valid_label(label)) {
+            act->label = scn__pool_strdup(cfg, label);
+        } else {
+            char safe[NAME_BYTES];
+            scn__push_key(ctx, "label");
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "label '%s' must be 1 to %u characters from A-Z, a-z, 0-9, '.', '_' "
+                       "and '-'",
+                       scn__safe(label, safe, sizeof safe), SCN__NAME_BYTES_MAX);
+            scn__pop(ctx);
+        }
+    }
+    if (kind >= 0) {
+        act->kind = (scn_action_kind)kind;
+        scn__check_keys(ctx, a, kind_keys[kind].keys, kind_keys[kind].count, NULL, 0);
+        parse_kind_keys(ctx, st, a, act);
+    }
+    if (act->label != NULL) {
+        /* An action whose kind is unknown was reported already: assume it names a node. */
+        const bool names_node =
+            kind < 0 || (json_object_get(a, "node") != NULL &&
+                         (act->kind != SCN_ACT_PARTITION && act->kind != SCN_ACT_CUT &&
+                          act->kind != SCN_ACT_LINK && act->kind != SCN_ACT_NOTE));
+        st->defs[st->def_count++] = (label_def){act->label, index, names_node};
+    }
+    scn__pop(ctx);
+}
+
+/* =================================================================================
+ * Labels, after every action is read
+ * ================================================================================= */
+
+static int compare_defs(const void *x, const void *y)
+{
+    const label_def *a = x, *b = y;
+    const int c = strcmp(a->label, b->label);
+    if (c != 0) return c;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+static const label_def *find_def(const timeline_state *st, const char *label)
+{
+    size_t lo = 0, hi = st->def_count; /* first def with label >= `label` */
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(st->defs[mid].label, label) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < st->def_count && strcmp(st->defs[lo].label, label) == 0 ? &st->defs[lo] : NULL;
+}
+
+/* Whether action `d` runs before action `r` (sorted order: at, then file index). */
+static bool runs_before(const scn_config *cfg, uint32_t d, uint32_t r)
+{
+    const sim_time td = cfg->actions[d].at_us, tr = cfg->actions[r].at_us;
+    return td < tr || (td == tr && d < r);
+}
+
+static void check_label_defs(scn__ctx *ctx, const timeline_state *st)
+{
+    for (uint32_t i = 1; i < st->def_count; i++) {
+        const label_def *first = &st->defs[i - 1], *again = &st->defs[i];
+        if (strcmp(first->label, again->label) != 0) continue;
+        while (first > st->defs && strcmp(first[-1].label, again->label) == 0) first--;
+        scn__push_key(ctx, "timeline");
+        scn__push_index(ctx, again->index);
+        scn__push_key(ctx, "label");
+        scn__error(ctx, SCN__LOC_VALUE, "label '%s' is already defined by timeline[%u]",
+                   again->label, first->index);
+        scn__pop(ctx);
+        scn__pop(ctx);
+        scn__pop(ctx);
+        const scn__seg where[] = {{"timeline", 0}, {NULL, first->index}, {"label", 0}};
+        scn__note_at(ctx, where, 3, "'%s' is first defined here", again->label);
+    }
+}
+
+static void check_label_ref(scn__ctx *ctx, const timeline_state *st, const label_ref *r)
+{
+    const scn_config *cfg = ctx->cfg;
+    scn__seg segs[5];
+    const uint32_t depth = ref_path(r, segs);
+    const label_def *d = find_def(st, r->label);
+    for (uint32_t i = 0; i < depth; i++) {
+        if (segs[i].key) {
+            scn__push_key(ctx, segs[i].key);
+        } else {
+            scn__push_index(ctx, segs[i].index);
+        }
+    }
+    if (d == NULL) {
+        const char *hint = NULL;
+        if (scn__will_show(ctx) && st->def_count > 0) {
+            const char **names = sim_xmalloc(st->def_count * sizeof *names);
+            for (uint32_t i = 0; i < st->def_count; i++) names[i] = st->defs[i].label;
+            hint = scn__suggest(r->label, names, st->def_count);
+            scn__error(ctx, SCN__LOC_VALUE, "undefined label '%s'%s%s%s", r->label,
+                       hint ? "; did you mean '@" : "", hint ? hint : "", hint ? "'?" : "");
+            free(names);
+        } else {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "undefined label '%s': no action carries \"label\": \"%s\"", r->label,
+                       r->label);
+        }
+    } else if (!d->names_node) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "label '%s' is on an action without a 'node', so it names no node", r->label);
+    } else if (d->index == r->index) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "'@%s' names this action's own label; it can only name a node that an "
+                   "earlier action resolved to",
+                   r->label);
+    } else if (st->at_valid[d->index] && st->at_valid[r->index] &&
+               !runs_before(cfg, d->index, r->index)) {
+        char x[32], y[32];
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "'@%s' is defined by timeline[%u] (at %s), which does not run before this "
+                   "action (at %s); a label must be defined by an earlier action",
+                   r->label, d->index,
+                   scn__format_duration(cfg->actions[d->index].at_us, x, sizeof x),
+                   scn__format_duration(cfg->actions[r->index].at_us, y, sizeof y));
+        const scn__seg where[] = {{"timeline", 0}, {NULL, d->index}, {"label", 0}};
+        scn__note_at(ctx, where, 3, "'%s' is defined here", r->label);
+    }
+    for (uint32_t i = 0; i < depth; i++) scn__pop(ctx);
+}
+
+/* =================================================================================
+ * Entry
+ * ================================================================================= */
+
+static int compare_actions(const void *x, const void *y)
+{
+    const scn_action *a = x, *b = y;
+    if (a->at_us != b->at_us) return a->at_us < b->at_us ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index); /* file order: a total order */
+}
+
+static void set_lines(scn__ctx *ctx, uint32_t count)
+{
+    const scn__seg path[] = {{"timeline", 0}};
+    uint32_t *lines = sim_xmalloc(count * sizeof *lines);
+    scn__element_lines(ctx->src->buf, ctx->src->len, path, 1, lines, count);
+    for (uint32_t i = 0; i < count; i++) {
+        const bool hidden = scn__override_hides_element(ctx->src, "timeline", i);
+        ctx->cfg->actions[i].line = hidden ? 0 : lines[i];
+    }
+    free(lines);
+}
+
+void scn__validate_timeline(scn__ctx *ctx, const json_t *timeline)
+{
+    SIM_ASSERT(json_is_array(timeline));
+    SIM_ASSERT(ctx->depth == 0);
+    scn_config *cfg = ctx->cfg;
+    const size_t count = json_array_size(timeline);
+    scn__push_key(ctx, "timeline");
+    if (count > SIM_TIMELINE_MAX) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "the timeline has %zu actions, above the limit of %u actions "
+                   "(SIM_TIMELINE_MAX)",
+                   count, SIM_TIMELINE_MAX);
+        scn__pop(ctx);
+        return;
+    }
+    scn__pop(ctx);
+    if (count == 0) return;
+    cfg->action_count = (uint32_t)count;
+    cfg->actions = scn__pool_alloc(cfg, count, sizeof *cfg->actions);
+    timeline_state st = {0};
+    st.at_valid = sim_xcalloc(count, sizeof *st.at_valid);
+    st.defs = sim_xcalloc(count, sizeof *st.defs);
+    scn__push_key(ctx, "timeline");
+    for (uint32_t i = 0; i < count; i++) parse_action(ctx, &st, json_array_get(timeline, i), i);
+    scn__pop(ctx);
+    qsort(st.defs, st.def_count, sizeof *st.defs, compare_defs);
+    check_label_defs(ctx, &st);
+    for (uint32_t i = 0; i < st.ref_count; i++) check_label_ref(ctx, &st, &st.refs[i]);
+    set_lines(ctx, (uint32_t)count);
+    qsort(cfg->actions, count, sizeof *cfg->actions, compare_actions);
+    SIM_ASSERT(ctx->depth == 0);
+    SIM_ASSERT(st.def_count <= count);
+    free(st.refs);
+    free(st.defs);
+    free(st.at_valid);
+}
