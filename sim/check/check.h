@@ -1,0 +1,78 @@
+/*
+ * check.h — cluster-wide checkers: protocol guarantees observed after every event.
+ *
+ * Role: the world calls `chk_after_event` after each engine step. A checker that sees
+ *   a guarantee broken records an observation (count, first time and description) and
+ *   emits a `check_violation` trace event; it never aborts. Tests, `run` (exit 1) and
+ *   lab graders decide what an observation means. Internal consistency of our own data
+ *   structures stays with SIM_ASSERT (style C.7).
+ * Model: the Raft safety properties as KRaft inherits them (Raft paper §5.2, §5.4;
+ *   KIP-595):
+ *   - single_leader_per_epoch: at most one node is leader in any raft epoch (Election
+ *     Safety).
+ *   - epoch_monotonic: a node's raft epoch never decreases, across restarts too (the
+ *     epoch is durable quorum state).
+ *   - committed_prefix_agreement: every node's log below its high watermark is the same
+ *     sequence of records (State Machine Safety).
+ *   - committed_never_lost: a node that becomes leader holds every record committed so
+ *     far (Leader Completeness).
+ *   - leader_hw_monotonic: a leader's high watermark never decreases within its epoch.
+ * Owns / borrows: the reference committed log and per-node bookkeeping (arena); borrows
+ *   the Raft cluster and the trace.
+ * Invariants: ref_len only grows; checked_upto[i] <= ref_len.
+ * Determinism: pure functions of model state, iterated by index.
+ * Not modelled: epochs beyond CHK_EPOCHS_MAX are not checked by
+ *   single_leader_per_epoch (counted in `epochs_unchecked`).
+ */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include "../raft/raft.h"
+
+#define CHK_EPOCHS_MAX 65536u
+
+#define CHK_INVARIANTS(X)                                                                          \
+    X(SINGLE_LEADER_PER_EPOCH, "single_leader_per_epoch")                                          \
+    X(EPOCH_MONOTONIC, "epoch_monotonic")                                                          \
+    X(COMMITTED_PREFIX_AGREEMENT, "committed_prefix_agreement")                                    \
+    X(COMMITTED_NEVER_LOST, "committed_never_lost")                                                \
+    X(LEADER_HW_MONOTONIC, "leader_hw_monotonic")
+
+typedef enum chk_invariant {
+#define CHK_ENUM(id, name) CHK_##id,
+    CHK_INVARIANTS(CHK_ENUM)
+#undef CHK_ENUM
+        CHK_COUNT
+} chk_invariant;
+
+const char *chk_invariant_name(chk_invariant inv);
+/* Returns CHK_COUNT when the name is unknown. */
+chk_invariant chk_invariant_by_name(const char *name);
+
+typedef struct chk_result {
+    uint64_t violations;
+    bool has_first;
+    sim_time first_t; /* us */
+    char first[192];  /* what was seen, first time */
+} chk_result;
+
+typedef struct chk_state {
+    const raft_cluster *raft;
+    sim_engine *engine;
+    int32_t *epoch_leader; /* [CHK_EPOCHS_MAX]: node id, -1 none, -2 reported */
+    int32_t *last_epoch;   /* [node]: highest raft epoch seen */
+    int32_t *led_epoch;    /* [node]: epoch in which it was last seen leading; -1 */
+    int64_t *led_hw;       /* [node]: its hw then */
+    int64_t *checked_upto; /* [node]: offsets below verified against ref */
+    raft_record *ref;      /* the committed log as first seen */
+    int64_t ref_len;
+    int64_t ref_capacity;
+    uint64_t epochs_unchecked;
+    chk_result results[CHK_COUNT];
+} chk_state;
+
+void chk_init(chk_state *c, sim_arena *arena, sim_engine *engine, const raft_cluster *raft,
+              int64_t log_capacity);
+void chk_after_event(chk_state *c);
+
+#endif

@@ -1,0 +1,715 @@
+/*
+ * world.c — creating a run, stepping it, applying timeline actions; see world.h.
+ *
+ * Role / Model / Not modelled: see world.h.
+ * Owns / borrows: see world.h.
+ * Invariants: after every event the checkers have run and `available` describes the
+ *   state that holds until the next event.
+ * Determinism: actions run as global events in (at, file order); a `for` pause's resume
+ *   is an event scheduled when the pause runs.
+ */
+#include "world.h"
+#include "../core/sim_assert.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MSGS_PER_NODE   256u
+#define TIMERS_PER_NODE 32u
+
+const char *sim_node_state_name(sim_node_state s)
+{
+    switch (s) {
+    case SIM_NODE_RUNNING:
+        return "running";
+    case SIM_NODE_CRASHED:
+        return "crashed";
+    case SIM_NODE_PAUSED:
+        return "paused";
+    case SIM_NODE_STOPPING:
+        return "stopping";
+    default:
+        SIM_UNREACHABLE();
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * Queries
+ * ------------------------------------------------------------------------------- */
+
+sim_time sim_world_now(const sim_world *w)
+{
+    return w->engine.now;
+}
+
+int32_t sim_world_endpoint_of(const sim_world *w, int32_t node_id)
+{
+    for (uint32_t i = 0; i < w->node_count; i++)
+        if (w->node_ids[i] == node_id) return (int32_t)i;
+    return -1;
+}
+
+sim_node_state sim_world_node_state(const sim_world *w, int32_t endpoint)
+{
+    if (sim_engine_endpoint_down_p(&w->engine, endpoint)) return SIM_NODE_CRASHED;
+    if (sim_engine_endpoint_paused(&w->engine, endpoint)) return SIM_NODE_PAUSED;
+    if (w->stopping[endpoint]) return SIM_NODE_STOPPING;
+    return SIM_NODE_RUNNING;
+}
+
+const raft_node *sim_world_controller_leader(const sim_world *w)
+{
+    const raft_node *best = NULL;
+    for (uint32_t i = 0; i < w->raft.node_count; i++) {
+        const raft_node *rn = &w->raft.nodes[i];
+        if (rn->role != RAFT_ROLE_LEADER) continue;
+        if (sim_engine_endpoint_down_p(&w->engine, rn->endpoint)) continue;
+        if (best == NULL || rn->raft_epoch > best->raft_epoch) best = rn;
+    }
+    return best;
+}
+
+int32_t sim_world_max_epoch(const sim_world *w)
+{
+    int32_t max = 0;
+    for (uint32_t i = 0; i < w->raft.node_count; i++)
+        if (w->raft.nodes[i].raft_epoch > max) max = w->raft.nodes[i].raft_epoch;
+    return max;
+}
+
+bool sim_world_ok(const sim_world *w)
+{
+    for (uint32_t i = 0; i < CHK_COUNT; i++)
+        if (!w->chk_disabled[i] && w->chk.results[i].violations > 0) return false;
+    return true;
+}
+
+const kafka_broker_reg *sim_world_broker_reg(const sim_world *w, uint32_t broker_index)
+{
+    const raft_node *leader = sim_world_controller_leader(w);
+    int32_t ep = leader != NULL ? leader->endpoint : -1;
+    if (ep < 0) {
+        int64_t best_hw = -1;
+        for (uint32_t i = 0; i < w->raft.node_count; i++) {
+            const raft_node *rn = &w->raft.nodes[i];
+            if (sim_engine_endpoint_down_p(&w->engine, rn->endpoint)) continue;
+            if (rn->hw > best_hw) {
+                best_hw = rn->hw;
+                ep = rn->endpoint;
+            }
+        }
+    }
+    if (ep < 0) ep = 0;
+    return brokers_image(&w->brokers, ep, broker_index);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Warnings (skipped actions)
+ * ------------------------------------------------------------------------------- */
+
+static void skip_action(sim_world *w, const scn_action *act, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void skip_action(sim_world *w, const scn_action *act, const char *fmt, ...)
+{
+    static const char overflow[] = "further skipped actions not stored";
+    const bool from_file = act >= w->cfg->actions && act < w->cfg->actions + w->cfg->action_count;
+    const int32_t index = from_file ? (int32_t)act->index : -1;
+    w->warnings_total++;
+    if (w->warning_count >= SIM_WARNINGS_MAX) {
+        sim_trace_emit(&w->engine.trace, SIM_EV_ACTION_SKIPPED, -1, (const int64_t[]){index},
+                       overflow);
+        return;
+    }
+    sim_warning *warn = &w->warnings[w->warning_count++];
+    warn->t = w->engine.now;
+    warn->action = index;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(warn->text, sizeof warn->text, fmt, ap);
+    va_end(ap);
+    sim_trace_emit(&w->engine.trace, SIM_EV_ACTION_SKIPPED, -1, (const int64_t[]){index},
+                   warn->text);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Targets
+ * ------------------------------------------------------------------------------- */
+
+/* Resolves a node target at this instant; returns the endpoint or -1 (why in *why). */
+static int32_t resolve(sim_world *w, const scn_action *act, const scn_target *t, const char **why)
+{
+    switch (t->kind) {
+    case SCN_TARGET_NODE: {
+        const int32_t ep = sim_world_endpoint_of(w, t->node_id);
+        SIM_ASSERT(ep >= 0); /* the loader checked the id exists */
+        return ep;
+    }
+    case SCN_TARGET_CONTROLLER_LEADER: {
+        const raft_node *leader = sim_world_controller_leader(w);
+        if (leader == NULL) {
+            *why = "controller-leader: there is no controller leader now";
+            return -1;
+        }
+        return leader->endpoint;
+    }
+    case SCN_TARGET_LABEL: {
+        /* The most recent earlier action carrying this label. */
+        const scn_config *cfg = w->cfg;
+        const bool from_file = act >= cfg->actions && act < cfg->actions + cfg->action_count;
+        const uint32_t upto = from_file ? (uint32_t)(act - cfg->actions) : cfg->action_count;
+        for (uint32_t i = upto; i-- > 0;) {
+            if (cfg->actions[i].label == NULL || strcmp(cfg->actions[i].label, t->label) != 0)
+                continue;
+            if (w->label_node[i] < 0) {
+                *why = "the labelled action resolved to no node";
+                return -1;
+            }
+            return sim_world_endpoint_of(w, w->label_node[i]);
+        }
+        *why = "the label is not defined yet";
+        return -1;
+    }
+    case SCN_TARGET_NONE:
+        SIM_UNREACHABLE();
+    default:
+        SIM_UNREACHABLE();
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * Node life
+ * ------------------------------------------------------------------------------- */
+
+static void node_down(sim_world *w, int32_t ep, sim_trace_ev ev, bool graceful)
+{
+    SIM_ASSERT(!sim_engine_endpoint_down_p(&w->engine, ep));
+    if (graceful) net_close_gracefully(&w->net, ep);
+    sim_engine_endpoint_down(&w->engine, ep);
+    raft_node *rn = raft_node_by_endpoint(&w->raft, ep);
+    if (rn != NULL) raft_crash(&w->raft, rn);
+    brokers_stop(&w->brokers, ep);
+    w->stopping[ep] = false;
+    w->raft_stopping[ep] = false;
+    w->stop_token[ep]++;
+    SIM_TRACE0(&w->engine.trace, ev, w->node_ids[ep]);
+}
+
+static void node_up(sim_world *w, int32_t ep)
+{
+    SIM_ASSERT(sim_engine_endpoint_down_p(&w->engine, ep));
+    sim_engine_endpoint_up(&w->engine, ep);
+    SIM_TRACE0(&w->engine.trace, SIM_EV_NODE_RESTART, w->node_ids[ep]);
+    raft_node *rn = raft_node_by_endpoint(&w->raft, ep);
+    brokers_node_reset_image(&w->brokers, ep);
+    if (rn != NULL) raft_restart(&w->raft, rn);
+    brokers_start(&w->brokers, ep);
+}
+
+/* Controlled shutdown, as a Kafka node does it: first the broker's controlled shutdown
+ * (its controller fences it and answers shouldShutDown), then the Raft client's graceful
+ * shutdown (a leader resigns with EndQuorumEpoch; the node stops once another voter
+ * leads, raft_shutdown_done), then the process exits. Each phase has Kafka's deadline:
+ * 5 minutes for the broker's controlled shutdown, 5 seconds for the Raft client. */
+#define BROKER_SHUTDOWN_DEADLINE_US SIM_S(300)
+#define RAFT_SHUTDOWN_DEADLINE_US   SIM_S(5)
+
+static void arm_stop_deadline(sim_world *w, int32_t ep, sim_time after)
+{
+    w->stop_token[ep]++;
+    const uint64_t arg = (uint64_t)(uint32_t)ep | ((uint64_t)w->stop_token[ep] << 32);
+    sim_engine_after(&w->engine, after, w->stop_deadline_handler, SIM_ENDPOINT_NONE, arg);
+}
+
+static void begin_raft_shutdown(sim_world *w, int32_t ep)
+{
+    raft_node *rn = raft_node_by_endpoint(&w->raft, ep);
+    w->raft_stopping[ep] = true;
+    if (rn != NULL) raft_shutdown(&w->raft, rn); /* a leader resigns: EndQuorumEpoch */
+    arm_stop_deadline(w, ep, RAFT_SHUTDOWN_DEADLINE_US);
+}
+
+/* The controller granted the broker's controlled shutdown. */
+static void shutdown_granted_cb(void *ctx, int32_t ep)
+{
+    sim_world *w = ctx;
+    if (sim_engine_endpoint_down_p(&w->engine, ep) || !w->stopping[ep]) return;
+    begin_raft_shutdown(w, ep);
+}
+
+static void stop_deadline_cb(void *ctx, int32_t endpoint, uint64_t arg)
+{
+    (void)endpoint;
+    sim_world *w = ctx;
+    const int32_t ep = (int32_t)(arg & 0xffffffffu);
+    if (w->stop_token[ep] != (uint32_t)(arg >> 32) || !w->stopping[ep]) return;
+    if (sim_engine_endpoint_down_p(&w->engine, ep)) return;
+    if (!w->raft_stopping[ep]) {
+        begin_raft_shutdown(w, ep); /* the broker phase timed out */
+    } else {
+        node_down(w, ep, SIM_EV_NODE_SHUTDOWN, true);
+    }
+}
+
+/* After each event: a node whose Raft client may stop now exits. */
+static void finish_shutdowns(sim_world *w)
+{
+    for (uint32_t i = 0; i < w->node_count; i++) {
+        if (!w->raft_stopping[i] || sim_engine_endpoint_down_p(&w->engine, (int32_t)i)) continue;
+        const raft_node *rn = raft_node_by_endpoint(&w->raft, (int32_t)i);
+        if (rn == NULL || raft_shutdown_done(&w->raft, rn))
+            node_down(w, (int32_t)i, SIM_EV_NODE_SHUTDOWN, true);
+    }
+}
+
+static void resume_cb(void *ctx, int32_t endpoint, uint64_t arg)
+{
+    (void)endpoint;
+    sim_world *w = ctx;
+    const int32_t ep = (int32_t)(arg & 0xffffffffu);
+    const uint32_t token = (uint32_t)(arg >> 32);
+    if (w->pause_token[ep] != token || !sim_engine_endpoint_paused(&w->engine, ep)) return;
+    sim_engine_endpoint_resume(&w->engine, ep);
+    SIM_TRACE0(&w->engine.trace, SIM_EV_NODE_RESUME, w->node_ids[ep]);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Actions
+ * ------------------------------------------------------------------------------- */
+
+static bool apply_node_action(sim_world *w, const scn_action *act, int32_t ep)
+{
+    const char *name = scn_action_name(act->kind);
+    const int32_t id = w->node_ids[ep];
+    const bool down = sim_engine_endpoint_down_p(&w->engine, ep);
+    const bool paused = !down && sim_engine_endpoint_paused(&w->engine, ep);
+    switch (act->kind) {
+    case SCN_ACT_CRASH:
+    case SCN_ACT_POWER_OFF:
+        if (down) break;
+        node_down(w, ep, act->kind == SCN_ACT_CRASH ? SIM_EV_NODE_CRASH : SIM_EV_NODE_POWER_OFF,
+                  false);
+        return true;
+    case SCN_ACT_SHUTDOWN:
+        if (down || paused || w->stopping[ep]) break;
+        w->stopping[ep] = true;
+        if (w->is_broker[ep]) {
+            arm_stop_deadline(w, ep, BROKER_SHUTDOWN_DEADLINE_US);
+            brokers_begin_shutdown(&w->brokers, ep); /* continues in shutdown_granted_cb */
+        } else {
+            begin_raft_shutdown(w, ep);
+        }
+        return true;
+    case SCN_ACT_RESTART:
+        if (!down) {
+            skip_action(w, act, "restart: node %" PRId32 " is %s", id,
+                        paused ? "paused" : "running");
+            return false;
+        }
+        node_up(w, ep);
+        return true;
+    case SCN_ACT_PAUSE:
+        if (down || paused) break;
+        sim_engine_endpoint_pause(&w->engine, ep);
+        SIM_TRACE0(&w->engine.trace, SIM_EV_NODE_PAUSE, id);
+        w->pause_token[ep]++;
+        if (act->for_us > 0) {
+            const uint64_t arg = (uint64_t)(uint32_t)ep | ((uint64_t)w->pause_token[ep] << 32);
+            sim_engine_after(&w->engine, act->for_us, w->resume_handler, SIM_ENDPOINT_NONE, arg);
+        }
+        return true;
+    case SCN_ACT_RESUME:
+        if (!paused) {
+            skip_action(w, act, "resume: node %" PRId32 " is not paused", id);
+            return false;
+        }
+        sim_engine_endpoint_resume(&w->engine, ep);
+        SIM_TRACE0(&w->engine.trace, SIM_EV_NODE_RESUME, id);
+        return true;
+    case SCN_ACT_TIMEOUT: {
+        raft_node *rn = raft_node_by_endpoint(&w->raft, ep);
+        if (down || paused || rn == NULL) break;
+        if (!raft_force_timeout(&w->raft, rn)) {
+            skip_action(w, act,
+                        "timeout: node %" PRId32 " has no election or fetch timer running"
+                        " (%s)",
+                        id, raft_role_name(rn->role));
+            return false;
+        }
+        return true;
+    }
+    case SCN_ACT_ISOLATE:
+        net_isolate(&w->net, ep);
+        return true;
+    case SCN_ACT_HEAL:
+        net_heal_endpoint(&w->net, ep);
+        return true;
+    default:
+        SIM_UNREACHABLE();
+    }
+    skip_action(w, act, "%s: node %" PRId32 " is %s", name, id,
+                down     ? "not running"
+                : paused ? "paused"
+                         : "stopping");
+    return false;
+}
+
+static bool apply_partition(sim_world *w, const scn_action *act)
+{
+    int32_t side_of[SIM_ENDPOINTS_MAX];
+    for (uint32_t i = 0; i < w->node_count; i++) side_of[i] = -1;
+    for (uint32_t m = 0; m < act->member_count; m++) {
+        const char *why = NULL;
+        const int32_t ep = resolve(w, act, &act->members[m], &why);
+        if (ep < 0) {
+            skip_action(w, act, "partition: %s", why);
+            return false;
+        }
+        side_of[ep] = (int32_t)act->side_index[m];
+    }
+    net_partition(&w->net, side_of, act->side_count);
+    return true;
+}
+
+static bool apply_pair(sim_world *w, const scn_action *act)
+{
+    const char *why = NULL;
+    const int32_t a = resolve(w, act, &act->a, &why);
+    const int32_t b = a < 0 ? -1 : resolve(w, act, &act->b, &why);
+    if (a < 0 || b < 0) {
+        skip_action(w, act, "%s: %s", scn_action_name(act->kind), why);
+        return false;
+    }
+    if (a == b) {
+        skip_action(w, act, "%s: both ends are node %" PRId32, scn_action_name(act->kind),
+                    w->node_ids[a]);
+        return false;
+    }
+    switch (act->kind) {
+    case SCN_ACT_CUT:
+        net_cut(&w->net, a, b);
+        break;
+    case SCN_ACT_HEAL:
+        net_heal_link(&w->net, a, b);
+        break;
+    case SCN_ACT_LINK: {
+        const sim_time lo = act->has_latency ? act->latency_min_us : w->cfg->latency_min_us;
+        const sim_time hi = act->has_latency ? act->latency_max_us : w->cfg->latency_max_us;
+        const uint32_t loss = act->has_loss ? act->loss_ppm : w->cfg->loss_ppm;
+        net_link_degrade(&w->net, a, b, (uint32_t)lo, (uint32_t)hi, loss);
+        break;
+    }
+    default:
+        SIM_UNREACHABLE();
+    }
+    return true;
+}
+
+/* Runs one action; returns the node id its `node` target resolved to, or -1. */
+static int32_t apply_action(sim_world *w, const scn_action *act)
+{
+    const int64_t index = act >= w->cfg->actions && act < w->cfg->actions + w->cfg->action_count
+                              ? (int64_t)act->index
+                              : -1;
+    sim_trace_emit(&w->engine.trace, SIM_EV_ACTION, -1, &index, scn_action_name(act->kind));
+    switch (act->kind) {
+    case SCN_ACT_NOTE:
+        sim_trace_emit(&w->engine.trace, SIM_EV_NOTE, -1, NULL, act->text);
+        return -1;
+    case SCN_ACT_PARTITION:
+        apply_partition(w, act);
+        return -1;
+    case SCN_ACT_CUT:
+    case SCN_ACT_LINK:
+        apply_pair(w, act);
+        return -1;
+    case SCN_ACT_HEAL:
+        if (act->node.kind != SCN_TARGET_NONE) break;
+        if (act->a.kind != SCN_TARGET_NONE) {
+            apply_pair(w, act);
+        } else {
+            net_heal_all(&w->net);
+        }
+        return -1;
+    default:
+        break;
+    }
+    const char *why = NULL;
+    const int32_t ep = resolve(w, act, &act->node, &why);
+    if (ep < 0) {
+        skip_action(w, act, "%s: %s", scn_action_name(act->kind), why);
+        return -1;
+    }
+    apply_node_action(w, act, ep);
+    return w->node_ids[ep];
+}
+
+static void action_cb(void *ctx, int32_t endpoint, uint64_t arg)
+{
+    (void)endpoint;
+    sim_world *w = ctx;
+    if (arg & (1ull << 32)) {
+        const uint32_t c = (uint32_t)(arg & 0xffffffffu);
+        SIM_ASSERT(c < w->command_count);
+        apply_action(w, &w->commands[c]);
+        return;
+    }
+    SIM_ASSERT(arg < w->cfg->action_count);
+    const scn_action *act = &w->cfg->actions[arg];
+    const int32_t node_id = apply_action(w, act);
+    if (act->label != NULL) w->label_node[arg] = node_id;
+}
+
+sim_err sim_world_push_action(sim_world *w, const scn_action *act)
+{
+    if (w->command_count >= SIM_COMMANDS_MAX) return SIM_ELIMIT;
+    w->commands[w->command_count] = *act;
+    w->commands[w->command_count].at_us = w->engine.now;
+    sim_engine_schedule(&w->engine, w->engine.now, w->action_handler, SIM_ENDPOINT_NONE,
+                        (1ull << 32) | w->command_count);
+    w->command_count++;
+    return SIM_OK;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Messages and Raft callbacks
+ * ------------------------------------------------------------------------------- */
+
+static void recv_cb(void *ctx, const net_msg *msg)
+{
+    sim_world *w = ctx;
+    if (raft_msg_kind_p(msg->kind)) {
+        raft_recv(&w->raft, msg);
+    } else if (brokers_msg_kind_p(msg->kind)) {
+        brokers_recv(&w->brokers, msg);
+    } else {
+        SIM_UNREACHABLE();
+    }
+}
+
+static void apply_cb(void *ctx, raft_node *node, const raft_record *rec)
+{
+    sim_world *w = ctx;
+    brokers_apply(&w->brokers, node->endpoint, rec);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Observations after each event
+ * ------------------------------------------------------------------------------- */
+
+/* Can a running, unpaused leader reach a majority of voters both ways? */
+static bool quorum_available(const sim_world *w)
+{
+    for (uint32_t i = 0; i < w->raft.node_count; i++) {
+        const raft_node *rn = &w->raft.nodes[i];
+        const int32_t ep = rn->endpoint;
+        if (rn->role != RAFT_ROLE_LEADER) continue;
+        if (sim_engine_endpoint_down_p(&w->engine, ep) ||
+            sim_engine_endpoint_paused(&w->engine, ep))
+            continue;
+        uint32_t reach = 0;
+        for (uint32_t v = 0; v < w->node_count; v++) {
+            if (!w->is_voter[v]) continue;
+            if ((int32_t)v == ep) {
+                reach++;
+                continue;
+            }
+            if (sim_engine_endpoint_down_p(&w->engine, (int32_t)v)) continue;
+            if (net_reachable(&w->net, ep, (int32_t)v) && net_reachable(&w->net, (int32_t)v, ep))
+                reach++;
+        }
+        if (reach * 2 > w->raft.voter_count) return true;
+    }
+    return false;
+}
+
+static void observe(sim_world *w)
+{
+    for (uint32_t i = 0; i < w->raft.node_count; i++) {
+        const raft_node *rn = &w->raft.nodes[i];
+        if (rn->role != RAFT_ROLE_LEADER || w->seen_leader_epoch[i] == rn->raft_epoch) continue;
+        w->seen_leader_epoch[i] = rn->raft_epoch;
+        w->elections++;
+        w->had_leader = true;
+        if (w->leader_count < SIM_LEADER_HISTORY_MAX) {
+            w->leaders[w->leader_count++] =
+                (sim_leader_change){w->engine.now, rn->node_id, rn->raft_epoch};
+        }
+    }
+    finish_shutdowns(w);
+    brokers_observe_leaders(&w->brokers);
+    chk_after_event(&w->chk);
+    w->available = quorum_available(w);
+}
+
+bool sim_world_step(sim_world *w)
+{
+    if (w->finished) return false;
+    const sim_time before = w->engine.now;
+    const bool was_available = w->available || !w->had_leader;
+    if (!sim_engine_step(&w->engine, w->end_us)) {
+        if (!was_available) w->unavailable_us += w->end_us - before;
+        sim_engine_advance_to(&w->engine, w->end_us);
+        w->finished = true;
+        return false;
+    }
+    if (!was_available) w->unavailable_us += w->engine.now - before;
+    observe(w);
+    return true;
+}
+
+void sim_world_run_until(sim_world *w, sim_time t)
+{
+    if (t > w->end_us) t = w->end_us;
+    while (!w->finished && sim_engine_next_time(&w->engine) <= t) sim_world_step(w);
+    if (!w->finished && w->engine.now < t) {
+        if (w->had_leader && !w->available) w->unavailable_us += t - w->engine.now;
+        sim_engine_advance_to(&w->engine, t);
+    }
+}
+
+void sim_world_run(sim_world *w)
+{
+    while (sim_world_step(w)) {
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * Creation
+ * ------------------------------------------------------------------------------- */
+
+static raft_config raft_config_from(const scn_config *cfg, uint32_t log_capacity)
+{
+    raft_config rc;
+    raft_config_default(&rc);
+    rc.variant = cfg->raft_variant == SCN_RAFT_CLASSIC ? RAFT_VARIANT_CLASSIC : RAFT_VARIANT_KRAFT;
+    rc.election_timeout_us = SIM_MS(cfg->kraft.election_timeout_ms);
+    rc.fetch_timeout_us = SIM_MS(cfg->kraft.fetch_timeout_ms);
+    rc.election_backoff_max_us = SIM_MS(cfg->kraft.election_backoff_max_ms);
+    rc.request_timeout_us = SIM_MS(cfg->kraft.request_timeout_ms);
+    rc.retry_backoff_us = SIM_MS(cfg->kraft.retry_backoff_ms);
+    rc.append_linger_us = SIM_MS(cfg->kraft.append_linger_ms);
+    rc.idle_interval_us = SIM_MS(cfg->kraft.metadata_max_idle_interval_ms);
+    rc.classic_election_min_us = cfg->classic.election_timeout_min_us;
+    rc.classic_election_max_us = cfg->classic.election_timeout_max_us;
+    rc.classic_heartbeat_us = cfg->classic.heartbeat_us;
+    rc.log_capacity = log_capacity;
+    return rc;
+}
+
+/* Records the metadata log can need: idle no-ops (or classic no-ops) over the run,
+ * leader changes, and broker lifecycle records, with a wide margin. */
+static uint32_t log_capacity_for(const scn_config *cfg, sim_time end_us)
+{
+    const sim_time idle = SIM_MS(cfg->kraft.metadata_max_idle_interval_ms);
+    const sim_time step = idle > 0 ? idle : SIM_MS(500);
+    uint64_t n = end_us / step + 1;
+    n += (uint64_t)cfg->node_count * 64u + (uint64_t)cfg->action_count * 16u + 4096u;
+    n += end_us / SIM_MS(100); /* elections and re-registrations under heavy chaos */
+    SIM_ASSERT(n < UINT32_MAX / 2);
+    return (uint32_t)n;
+}
+
+sim_world *sim_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us)
+{
+    return sim_world_new_with_bugs(cfg, seed, until_us, NULL);
+}
+
+sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_time until_us,
+                                   const raft_bugs *bugs)
+{
+    SIM_ASSERT(cfg->node_count > 0 && cfg->node_count <= SIM_NODES_MAX);
+    SIM_ASSERT(cfg->voter_count > 0 && cfg->voter_count <= SIM_VOTERS_MAX);
+    sim_world *w = sim_xcalloc(1, sizeof *w);
+    w->cfg = cfg;
+    w->seed = seed;
+    w->end_us = until_us < cfg->duration_us ? until_us : cfg->duration_us;
+    const uint32_t n = cfg->node_count;
+    const uint32_t log_cap = log_capacity_for(cfg, w->end_us);
+    const uint32_t msg_cap = n * MSGS_PER_NODE + 1024u;
+    const uint32_t slots = msg_cap + n * TIMERS_PER_NODE + cfg->action_count + SIM_COMMANDS_MAX +
+                           SIM_TIMELINE_MAX + 64u;
+    size_t bytes = (size_t)4 << 20;
+    bytes += (size_t)msg_cap * (sizeof(net_msg) + 8);
+    bytes += (size_t)slots * (sizeof(sim_event_slot) + 8);
+    bytes += (size_t)n * n * sizeof(net_link);
+    bytes += (size_t)(n + 1) * log_cap * sizeof(raft_record) * 2; /* logs + checker ref */
+    bytes += (size_t)n * 65536u + CHK_EPOCHS_MAX * sizeof(int32_t);
+    bytes += (size_t)SIM_COMMANDS_MAX * sizeof(scn_action);
+    bytes += (size_t)SIM_LEADER_HISTORY_MAX * sizeof(sim_leader_change);
+    bytes += (size_t)SIM_WARNINGS_MAX * sizeof(sim_warning);
+    w->arena = sim_arena_new(bytes);
+
+    w->node_count = n;
+    w->node_ids = SIM_ARENA_NEW(w->arena, int32_t, n);
+    w->is_voter = SIM_ARENA_NEW(w->arena, bool, n);
+    w->is_broker = SIM_ARENA_NEW(w->arena, bool, n);
+    w->stopping = SIM_ARENA_NEW(w->arena, bool, n);
+    w->raft_stopping = SIM_ARENA_NEW(w->arena, bool, n);
+    w->stop_token = SIM_ARENA_NEW(w->arena, uint32_t, n);
+    w->pause_token = SIM_ARENA_NEW(w->arena, uint32_t, n);
+    w->seen_leader_epoch = SIM_ARENA_NEW(w->arena, int32_t, n);
+    int32_t *endpoints = SIM_ARENA_NEW(w->arena, int32_t, n);
+    for (uint32_t i = 0; i < n; i++) {
+        w->node_ids[i] = cfg->nodes[i].id;
+        w->is_voter[i] = cfg->nodes[i].controller;
+        w->is_broker[i] = cfg->nodes[i].broker;
+        w->seen_leader_epoch[i] = -1;
+        endpoints[i] = (int32_t)i;
+        if (i > 0) SIM_ASSERT(cfg->nodes[i - 1].id < cfg->nodes[i].id);
+    }
+    w->label_node = SIM_ARENA_NEW(w->arena, int32_t, cfg->action_count + 1);
+    for (uint32_t i = 0; i < cfg->action_count; i++) w->label_node[i] = -1;
+    w->commands = SIM_ARENA_NEW(w->arena, scn_action, SIM_COMMANDS_MAX);
+    w->leaders = SIM_ARENA_NEW(w->arena, sim_leader_change, SIM_LEADER_HISTORY_MAX);
+    w->warnings = SIM_ARENA_NEW(w->arena, sim_warning, SIM_WARNINGS_MAX);
+
+    sim_engine_init(&w->engine, w->arena, slots, n);
+    const net_config nc = {.latency_min_us = cfg->latency_min_us,
+                           .latency_max_us = cfg->latency_max_us,
+                           .loss_ppm = cfg->loss_ppm,
+                           .msg_capacity = msg_cap};
+    net_init(&w->net, &w->engine, w->arena, seed, n, w->node_ids, nc);
+    net_set_receiver(&w->net, recv_cb, w);
+
+    const raft_config rc = raft_config_from(cfg, log_cap);
+    raft_cluster_init(&w->raft, &w->engine, &w->net, w->arena, seed, &rc, n, endpoints, w->node_ids,
+                      w->is_voter);
+    raft_set_apply(&w->raft, apply_cb, w);
+    if (bugs != NULL) w->raft.bugs = *bugs;
+    const kafka_brokers_config bc = {
+        .heartbeat_interval_us = SIM_MS(cfg->kraft.broker_heartbeat_interval_ms),
+        .session_timeout_us = SIM_MS(cfg->kraft.broker_session_timeout_ms)};
+    brokers_init(&w->brokers, &w->engine, &w->net, &w->raft, w->arena, n, w->is_broker, w->node_ids,
+                 &bc);
+    brokers_set_shutdown_cb(&w->brokers, shutdown_granted_cb, w);
+    chk_init(&w->chk, w->arena, &w->engine, &w->raft, log_cap);
+    for (uint32_t i = 0; i < cfg->invariants_disabled_count; i++) {
+        const chk_invariant inv = chk_invariant_by_name(cfg->invariants_disabled[i]);
+        SIM_ASSERT(inv < CHK_COUNT); /* the loader checked the names */
+        w->chk_disabled[inv] = true;
+    }
+
+    w->action_handler = sim_engine_register(&w->engine, action_cb, w);
+    w->resume_handler = sim_engine_register(&w->engine, resume_cb, w);
+    w->stop_deadline_handler = sim_engine_register(&w->engine, stop_deadline_cb, w);
+    for (uint32_t i = 0; i < cfg->action_count; i++) {
+        SIM_ASSERT(i == 0 || cfg->actions[i - 1].at_us <= cfg->actions[i].at_us);
+        if (cfg->actions[i].at_us > w->end_us) break;
+        sim_engine_schedule(&w->engine, cfg->actions[i].at_us, w->action_handler, SIM_ENDPOINT_NONE,
+                            i);
+    }
+    raft_start(&w->raft);
+    for (uint32_t i = 0; i < n; i++) brokers_start(&w->brokers, (int32_t)i);
+    return w;
+}
+
+void sim_world_free(sim_world *w)
+{
+    if (w == NULL) return;
+    sim_arena_free(w->arena);
+    free(w);
+}

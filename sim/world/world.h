@@ -1,0 +1,133 @@
+/*
+ * world.h — one simulation run: the engine, the network, the KRaft quorum, the brokers,
+ *   the checkers and the scenario's timeline, wired together.
+ *
+ * Role: the CLI (run, sweep, describe), the viewer and the lab grader create a world from
+ *   a validated `scn_config` and a seed, step it, and read its state and statistics.
+ *   Everything a run does happens inside `sim_world_step`; user input reaches the model
+ *   only as commands (`sim_world_push_action`), the same actions as the timeline.
+ * Model: timeline actions of spec §2 — crash, restart, shutdown (controlled), power_off,
+ *   pause/resume, timeout, isolate, partition, cut, link, heal, note — resolved against
+ *   the state at the instant they run. An action that cannot apply (restart of a running
+ *   node, `controller-leader` during an election, ...) is skipped, traced and listed in
+ *   `warnings`; it is never an error, because it can depend on the seed.
+ *   `controller.unavailable_ms` counts virtual time, after the first leader was
+ *   elected, during which no running, unpaused leader could reach a majority of voters
+ *   (itself included) in both directions over uncut links; crashed voters are not
+ *   reachable, paused ones are (their links are up).
+ * Owns / borrows: owns its arena and everything in it; borrows the config for its whole
+ *   life (the caller frees the config after the world).
+ * Invariants: created only from a complete config (asserted: pair assertion with the
+ *   loader); endpoint i is node i of cfg->nodes (sorted by id).
+ * Determinism: one master seed; subsystems draw from their own streams (sim_rng.h).
+ * Not modelled: see each module's header; the metadata log has no snapshots, so its
+ *   capacity is sized from the run's duration.
+ */
+#ifndef SIM_WORLD_H
+#define SIM_WORLD_H
+
+#include "../check/check.h"
+#include "../kafka/brokers.h"
+#include "../net/net.h"
+#include "../raft/raft.h"
+#include "../scenario/scenario.h"
+
+#define SIM_LEADER_HISTORY_MAX 4096u
+#define SIM_WARNINGS_MAX       1024u
+#define SIM_COMMANDS_MAX       4096u
+
+typedef struct sim_leader_change {
+    sim_time t;     /* when it became leader, us */
+    int32_t leader; /* Kafka node id */
+    int32_t raft_epoch;
+} sim_leader_change;
+
+typedef struct sim_warning {
+    sim_time t;
+    int32_t action; /* index of the action in the file's timeline; -1 for commands */
+    char text[128];
+} sim_warning;
+
+typedef enum sim_node_state {
+    SIM_NODE_RUNNING = 0,
+    SIM_NODE_CRASHED, /* crash, power_off, or after a controlled shutdown */
+    SIM_NODE_PAUSED,
+    SIM_NODE_STOPPING, /* controlled shutdown in progress */
+} sim_node_state;
+
+const char *sim_node_state_name(sim_node_state s);
+
+typedef struct sim_world {
+    const scn_config *cfg;
+    uint64_t seed;
+    sim_time end_us; /* the run stops after events at this time */
+    sim_arena *arena;
+    sim_engine engine;
+    net net;
+    raft_cluster raft;
+    kafka_brokers brokers;
+    chk_state chk;
+    bool chk_disabled[CHK_COUNT];
+
+    uint32_t node_count;
+    int32_t *node_ids; /* [node]: Kafka id; endpoint = node index */
+    bool *is_voter;
+    bool *is_broker;
+    bool *stopping;        /* [node]: controlled shutdown in progress */
+    bool *raft_stopping;   /* [node]: past the broker's shutdown, Raft resigning */
+    uint32_t *stop_token;  /* [node]: matches a scheduled shutdown deadline */
+    uint32_t *pause_token; /* [node]: matches a scheduled `for` resume */
+
+    uint16_t action_handler;
+    uint16_t resume_handler;
+    uint16_t stop_deadline_handler;
+    int32_t *label_node;  /* [action]: node id its label resolved to; -1 */
+    scn_action *commands; /* [SIM_COMMANDS_MAX]: pushed at run time */
+    uint32_t command_count;
+
+    /* Observations for the summary. */
+    sim_leader_change *leaders;
+    uint32_t leader_count;      /* stored (<= SIM_LEADER_HISTORY_MAX) */
+    uint64_t elections;         /* leaders elected, first included */
+    int32_t *seen_leader_epoch; /* [node]: epoch last recorded as leader; -1 */
+    bool had_leader;
+    bool available;
+    sim_time unavailable_us;
+    sim_warning *warnings;
+    uint32_t warning_count; /* stored */
+    uint64_t warnings_total;
+    bool finished;
+} sim_world;
+
+/* Creates a world for `cfg` (borrowed until sim_world_free) with master seed `seed`,
+ * running until `until_us` (SIM_TIME_NEVER: the scenario's duration). Returns owned. */
+sim_world *sim_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us);
+
+/* The same with deliberately broken Raft behaviour (`bugs`, borrowed), for the tests
+ * that prove the checkers catch it. */
+sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_time until_us,
+                                   const raft_bugs *bugs);
+void sim_world_free(sim_world *w);
+
+/* Runs one event. Returns false when the run is over (then the clock is at end_us). */
+bool sim_world_step(sim_world *w);
+/* Runs events up to and including time t (capped at end_us); the clock ends at t. */
+void sim_world_run_until(sim_world *w, sim_time t);
+void sim_world_run(sim_world *w);
+
+/* Queues an action to run now (viewer commands); validated by the caller like a
+ * timeline action. Returns SIM_ELIMIT when the command table is full. */
+sim_err sim_world_push_action(sim_world *w, const scn_action *act);
+
+/* Queries. */
+sim_time sim_world_now(const sim_world *w);
+int32_t sim_world_endpoint_of(const sim_world *w, int32_t node_id); /* -1 if none */
+sim_node_state sim_world_node_state(const sim_world *w, int32_t endpoint);
+const raft_node *sim_world_controller_leader(const sim_world *w); /* NULL if none */
+int32_t sim_world_max_epoch(const sim_world *w);
+bool sim_world_ok(const sim_world *w); /* no enabled invariant violated */
+/* The committed broker registrations as the active controller (else the most
+ * caught-up running node) sees them. */
+const kafka_broker_reg *sim_world_broker_reg(const sim_world *w, uint32_t broker_index);
+
+#endif
