@@ -1,0 +1,163 @@
+/*
+ * cmd_run.c — `kraftlab run`: simulate a scenario headless and summarise it.
+ *
+ * Role: loads and validates the scenario (exit 2 on bad input, nothing simulated), runs
+ *   the world to the end (or --until), prints the human summary with a readable story of
+ *   faults and elections, or the summary JSON of spec §3 with --json; writes the trace
+ *   (--trace, spec §4) and a Perfetto file (--perfetto) when asked.
+ * Model: exit 1 when an expectation failed or an enabled invariant was violated.
+ * Owns / borrows: the config and the world, freed before returning.
+ * Invariants: stdout carries only the summary (story included); diagnostics go to stderr.
+ * Determinism: the trace and the summary (but wall_ms, speedup) depend on scenario,
+ *   seed and build only.
+ * Not modelled: --plot arrives with the renderer.
+ */
+#include "cli.h"
+#include "trace_out.h"
+#include "../core/sim_assert.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+static const char run_help[] =
+    "usage: kraftlab run SCENARIO [--seed N] [--until DUR] [--set PATH=VALUE]...\n"
+    "                    [--trace FILE] [--perfetto FILE] [--json] [--quiet]\n"
+    "\n"
+    "Simulates SCENARIO headless and prints a summary: the story of faults, elections\n"
+    "and fencing as they happened, then the totals.\n"
+    "\n"
+    "  --seed N          master seed (overrides the scenario's \"seed\")\n"
+    "  --until DUR       stop at this virtual time (e.g. 10s, 1500ms) instead of \"duration\"\n"
+    "  --set PATH=VALUE  override one scenario value, e.g. --set network/loss=0.01\n"
+    "                    or --set cluster/config/controller.quorum.fetch.timeout.ms=4000\n"
+    "  --trace FILE      write every event as JSON Lines (docs/trace.md); - for stdout\n"
+    "  --perfetto FILE   write the run as Chrome trace-event JSON for ui.perfetto.dev\n"
+    "  --json            print the run summary as JSON (docs/summary.md) instead\n"
+    "  --quiet           print only the totals, not the story\n"
+    "\n"
+    "Exit: 0 ok; 1 an expectation failed or an invariant was violated; 2 bad input;\n"
+    "3 a file could not be read or written.\n";
+
+typedef struct story {
+    FILE *out;
+} story;
+
+static void story_sink(void *ctx, const sim_trace_rec *rec)
+{
+    story *s = ctx;
+    char line[320];
+    if (!trace_story_line(rec, line, sizeof line)) return;
+    fprintf(s->out, "  %4" PRIu64 ".%03" PRIu64 "s  %s\n", rec->t / 1000000u,
+            (rec->t / 1000u) % 1000u, line);
+}
+
+static FILE *open_out(const char *path)
+{
+    if (strcmp(path, "-") == 0) return stdout;
+    FILE *f = fopen(path, "w");
+    if (f == NULL) fprintf(stderr, "kraftlab run: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_common c = {0};
+    const char *trace_path = NULL, *perfetto_path = NULL;
+    bool json = false, quiet = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const int r = cli_common_flag(&c, argc, argv, &i, "run");
+        if (r < 0) return CLI_EXIT_USAGE;
+        if (r > 0) continue;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(run_help, stdout);
+            return CLI_EXIT_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--trace") == 0 || strcmp(a, "--perfetto") == 0) {
+            if (i + 1 >= argc) return cli_usage_error("run", "%s needs a file name", a);
+            *(a[2] == 't' ? &trace_path : &perfetto_path) = argv[++i];
+        } else if (strcmp(a, "--plot") == 0) {
+            return cli_usage_error("run", "--plot needs the renderer, not in this build yet");
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return cli_usage_error("run", "unknown flag '%s'", a);
+        } else if (c.scenario_path == NULL) {
+            c.scenario_path = a;
+        } else {
+            return cli_usage_error("run", "one scenario at a time ('%s' is extra)", a);
+        }
+    }
+    if (c.scenario_path == NULL) return cli_usage_error("run", "which scenario?");
+    if (trace_path && perfetto_path && strcmp(trace_path, "-") == 0 &&
+        strcmp(perfetto_path, "-") == 0)
+        return cli_usage_error("run", "--trace and --perfetto cannot both be stdout");
+
+    scn_config *cfg = NULL;
+    int rc = cli_load(&c, &cfg);
+    if (rc != CLI_EXIT_OK) return rc;
+
+    FILE *trace_file = NULL, *perfetto_file = NULL;
+    if (trace_path != NULL && (trace_file = open_out(trace_path)) == NULL) rc = CLI_EXIT_ENV;
+    if (perfetto_path != NULL && (perfetto_file = open_out(perfetto_path)) == NULL)
+        rc = CLI_EXIT_ENV;
+    if (rc != CLI_EXIT_OK) {
+        if (trace_file && trace_file != stdout) fclose(trace_file);
+        scn_config_free(cfg);
+        return rc;
+    }
+
+    const uint64_t seed = cli_seed(&c, cfg);
+    const double t0 = cli_wall_ms();
+    sim_world *w = sim_world_new(cfg, seed, cli_until(&c));
+    sim_panic_context_set(&(sim_panic_context){.scenario_path = c.scenario_path,
+                                               .seed = seed,
+                                               .now = &w->engine.now,
+                                               .event_seq = &w->engine.events_run,
+                                               .dump_recent = sim_trace_dump_recent,
+                                               .dump_ctx = &w->engine.trace});
+    trace_jsonl tj;
+    trace_perfetto tp;
+    story st = {stdout};
+    if (trace_file != NULL) {
+        trace_jsonl_begin(&tj, trace_file, cfg->name, seed);
+        sim_trace_add_sink(&w->engine.trace, trace_jsonl_sink, &tj);
+    }
+    if (perfetto_file != NULL) {
+        trace_perfetto_begin(&tp, perfetto_file, w);
+        sim_trace_add_sink(&w->engine.trace, trace_perfetto_sink, &tp);
+    }
+    const bool tell_story = !json && !quiet && !(trace_file == stdout || perfetto_file == stdout);
+    if (tell_story) {
+        printf("%s\n", cfg->title ? cfg->title : cfg->name);
+        if (cfg->description) printf("%s\n", cfg->description);
+        printf("\nstory (virtual time):\n");
+        sim_trace_add_sink(&w->engine.trace, story_sink, &st);
+    }
+    sim_world_run(w);
+    const double wall = cli_wall_ms() - t0;
+    if (trace_file != NULL) trace_jsonl_end(&tj, &w->engine.trace);
+    if (perfetto_file != NULL) trace_perfetto_end(&tp);
+
+    json_t *summary = cli_summary(w, wall);
+    const bool ok = cli_summary_finish(summary, cfg, w);
+    if (json) {
+        FILE *out = (trace_file == stdout || perfetto_file == stdout) ? stderr : stdout;
+        json_dumpf(summary, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+        fputc('\n', out);
+    } else if (!(trace_file == stdout || perfetto_file == stdout)) {
+        if (tell_story) printf("\n");
+        cli_summary_print_human(stdout, summary, w);
+    }
+    json_decref(summary);
+    if (trace_file != NULL && trace_file != stdout && fclose(trace_file) != 0) rc = CLI_EXIT_ENV;
+    if (perfetto_file != NULL && perfetto_file != stdout && fclose(perfetto_file) != 0)
+        rc = CLI_EXIT_ENV;
+    sim_panic_context_set(NULL);
+    sim_world_free(w);
+    scn_config_free(cfg);
+    if (rc != CLI_EXIT_OK) return rc;
+    return ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}

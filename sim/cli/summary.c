@@ -1,0 +1,332 @@
+/*
+ * summary.c — the run summary of spec §3, expectations, and its human form.
+ *
+ * Role: turns a finished world into the summary JSON that `run --json`, `sweep`,
+ *   `expect` and (later) the lab grader read. Every required field of spec §3 is present;
+ *   models not in this build report zeros.
+ * Model: definitions of spec §3 (controller.elections counts leaders elected, the first
+ *   included; unavailable_ms as in world.h).
+ * Owns / borrows: returns owned json_t; borrows the world.
+ * Invariants: key order is fixed (JSON_PRESERVE_ORDER when printed).
+ * Determinism: every field but wall_ms and speedup is a function of scenario and seed.
+ * Not modelled: partitions, producers, records and consumers are zeros until their
+ *   models exist.
+ */
+#include "cli.h"
+#include "../core/sim_version.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *ms_of(sim_time us)
+{
+    return json_integer((json_int_t)(us / 1000u));
+}
+
+static json_t *controller_json(const sim_world *w)
+{
+    json_t *c = json_object();
+    json_object_set_new(c, "elections", json_integer((json_int_t)w->elections));
+    const raft_node *leader = sim_world_controller_leader(w);
+    json_object_set_new(c, "leader", leader ? json_integer(leader->node_id) : json_null());
+    json_object_set_new(c, "epoch", json_integer(sim_world_max_epoch(w)));
+    json_object_set_new(c, "unavailable_ms", ms_of(w->unavailable_us));
+    json_t *leaders = json_array();
+    for (uint32_t i = 0; i < w->leader_count; i++) {
+        json_t *l = json_object();
+        json_object_set_new(l, "t_ms", ms_of(w->leaders[i].t));
+        json_object_set_new(l, "leader", json_integer(w->leaders[i].leader));
+        json_object_set_new(l, "epoch", json_integer(w->leaders[i].raft_epoch));
+        json_array_append_new(leaders, l);
+    }
+    json_object_set_new(c, "leaders", leaders);
+    json_object_set_new(c, "metadata_hw", json_integer(leader ? leader->hw : 0));
+    return c;
+}
+
+static json_t *zeros(const char *const *keys)
+{
+    json_t *o = json_object();
+    for (; *keys != NULL; keys++) json_object_set_new(o, *keys, json_integer(0));
+    return o;
+}
+
+static json_t *producers_json(void)
+{
+    json_t *p = json_object();
+    json_object_set_new(p, "sent", json_integer(0));
+    json_object_set_new(p, "acked", json_integer(0));
+    json_object_set_new(p, "failed", json_integer(0));
+    json_object_set_new(p, "errors", json_object());
+    json_t *lat = json_object();
+    json_object_set_new(lat, "p50", json_real(0));
+    json_object_set_new(lat, "p99", json_real(0));
+    json_object_set_new(lat, "max", json_real(0));
+    json_object_set_new(p, "latency_ms", lat);
+    json_object_set_new(p, "records_per_s", json_real(0));
+    json_object_set_new(p, "bytes_per_s", json_real(0));
+    json_object_set_new(p, "by_name", json_object());
+    return p;
+}
+
+static json_t *brokers_json(const sim_world *w)
+{
+    json_t *arr = json_array();
+    for (uint32_t i = 0; i < w->node_count; i++) {
+        json_t *b = json_object();
+        json_object_set_new(b, "id", json_integer(w->node_ids[i]));
+        json_t *roles = json_array();
+        if (w->is_voter[i]) json_array_append_new(roles, json_string("controller"));
+        if (w->is_broker[i]) json_array_append_new(roles, json_string("broker"));
+        json_object_set_new(b, "roles", roles);
+        json_object_set_new(b, "state",
+                            json_string(sim_node_state_name(sim_world_node_state(w, (int32_t)i))));
+        const kafka_broker *br = brokers_by_endpoint((kafka_brokers *)&w->brokers, (int32_t)i);
+        if (br != NULL) {
+            const kafka_broker_reg *reg = sim_world_broker_reg(w, br->index);
+            json_object_set_new(b, "broker_epoch", json_integer(reg->broker_epoch));
+            json_object_set_new(b, "fenced", json_boolean(!reg->registered || reg->fenced));
+        }
+        json_object_set_new(b, "partitions", json_integer(0));
+        json_object_set_new(b, "leaders", json_integer(0));
+        json_array_append_new(arr, b);
+    }
+    return arr;
+}
+
+static json_t *invariants_json(const sim_world *w)
+{
+    json_t *arr = json_array();
+    for (uint32_t i = 0; i < CHK_COUNT; i++) {
+        const chk_result *r = &w->chk.results[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(chk_invariant_name((chk_invariant)i)));
+        json_object_set_new(o, "ok", json_boolean(r->violations == 0));
+        json_object_set_new(o, "violations", json_integer((json_int_t)r->violations));
+        if (r->has_first) {
+            json_t *first = json_object();
+            json_object_set_new(first, "t_ms", ms_of(r->first_t));
+            json_object_set_new(first, "text", json_string(r->first));
+            json_object_set_new(o, "first", first);
+        } else {
+            json_object_set_new(o, "first", json_null());
+        }
+        if (w->chk_disabled[i]) json_object_set_new(o, "disabled", json_true());
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *warnings_json(const sim_world *w)
+{
+    json_t *arr = json_array();
+    for (uint32_t i = 0; i < w->warning_count; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "t_ms", ms_of(w->warnings[i].t));
+        json_object_set_new(o, "action",
+                            w->warnings[i].action >= 0 ? json_integer(w->warnings[i].action)
+                                                       : json_null());
+        json_object_set_new(o, "text", json_string(w->warnings[i].text));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+json_t *cli_summary(const sim_world *w, double wall_ms)
+{
+    static const char *const partition_keys[] = {
+        "total", "offline", "under_replicated", "leader_elections", "unclean_elections", NULL};
+    static const char *const record_keys[] = {
+        "acked", "acked_lost", "duplicates", "consumed", "unconfirmed", "unavailable", NULL};
+    json_t *s = json_object();
+    json_object_set_new(s, "scenario", json_string(w->cfg->name));
+    json_object_set_new(s, "seed", json_integer((json_int_t)w->seed));
+    json_object_set_new(s, "version", json_string(SIM_VERSION));
+    const sim_time now = sim_world_now(w);
+    json_object_set_new(s, "virtual_ms", ms_of(now));
+    json_object_set_new(s, "events", json_integer((json_int_t)w->engine.events_run));
+    json_object_set_new(s, "wall_ms", json_real(wall_ms));
+    const double speedup = wall_ms > 0 ? ((double)now / 1000.0) / wall_ms : 0.0;
+    json_object_set_new(s, "speedup", json_real(speedup));
+    char hash[17];
+    sim_trace_hash_hex(&w->engine.trace, hash);
+    json_object_set_new(s, "trace_hash", json_string(hash));
+    json_object_set_new(s, "controller", controller_json(w));
+    json_object_set_new(s, "partitions", zeros(partition_keys));
+    json_object_set_new(s, "producers", producers_json());
+    json_object_set_new(s, "records", zeros(record_keys));
+    json_t *consumers = json_object();
+    json_object_set_new(consumers, "groups", json_array());
+    json_object_set_new(s, "consumers", consumers);
+    json_object_set_new(s, "brokers", brokers_json(w));
+    json_object_set_new(s, "invariants", invariants_json(w));
+    json_object_set_new(s, "expectations", json_array());
+    json_object_set_new(s, "warnings", warnings_json(w));
+    json_object_set_new(s, "ok", json_true());
+    return s;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Metric paths and expectations
+ * ------------------------------------------------------------------------------- */
+
+static json_t *array_member(json_t *arr, const char *key)
+{
+    uint64_t index;
+    if (cli_parse_u64(key, &index)) return json_array_get(arr, (size_t)index);
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item)
+    {
+        static const char *const names[] = {"group", "name", "id"};
+        for (size_t k = 0; k < 3; k++) {
+            json_t *v = json_object_get(item, names[k]);
+            if (json_is_string(v) && strcmp(json_string_value(v), key) == 0) return item;
+        }
+    }
+    return NULL;
+}
+
+json_t *cli_summary_get(json_t *summary, const char *path)
+{
+    char buf[256];
+    if (strlen(path) >= sizeof buf) return NULL;
+    strcpy(buf, path);
+    json_t *cur = summary;
+    for (char *save = NULL, *part = strtok_r(buf, ".", &save); part != NULL && cur != NULL;
+         part = strtok_r(NULL, ".", &save)) {
+        if (json_is_object(cur)) {
+            cur = json_object_get(cur, part);
+        } else if (json_is_array(cur)) {
+            cur = array_member(cur, part);
+        } else {
+            return NULL;
+        }
+    }
+    return cur;
+}
+
+static bool compare(double actual, scn_op op, double value)
+{
+    switch (op) {
+    case SCN_OP_EQ:
+        return actual == value;
+    case SCN_OP_NE:
+        return actual != value;
+    case SCN_OP_LT:
+        return actual < value;
+    case SCN_OP_LTE:
+        return actual <= value;
+    case SCN_OP_GT:
+        return actual > value;
+    case SCN_OP_GTE:
+        return actual >= value;
+    default:
+        abort();
+    }
+}
+
+bool cli_summary_finish(json_t *summary, const scn_config *cfg, const sim_world *w)
+{
+    bool ok = sim_world_ok(w);
+    json_t *list = json_object_get(summary, "expectations");
+    for (uint32_t i = 0; i < cfg->expect_count; i++) {
+        const scn_expect *e = &cfg->expects[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "metric", json_string(e->metric));
+        json_object_set_new(o, "op", json_string(scn_op_name(e->op)));
+        json_object_set_new(o, "value", json_real(e->value));
+        json_t *actual = cli_summary_get(summary, e->metric);
+        bool pass = false;
+        if (json_is_number(actual)) {
+            pass = compare(json_number_value(actual), e->op, e->value);
+            json_object_set(o, "actual", actual);
+        } else if (json_is_boolean(actual)) {
+            pass = compare(json_is_true(actual) ? 1.0 : 0.0, e->op, e->value);
+            json_object_set(o, "actual", actual);
+        } else {
+            json_object_set_new(o, "actual", json_null()); /* e.g. no leader at the end */
+        }
+        json_object_set_new(o, "ok", json_boolean(pass));
+        json_array_append_new(list, o);
+        ok = ok && pass;
+    }
+    json_object_set_new(summary, "ok", json_boolean(ok));
+    return ok;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Human form
+ * ------------------------------------------------------------------------------- */
+
+static json_int_t get_int(json_t *s, const char *path)
+{
+    return json_integer_value(cli_summary_get(s, path));
+}
+
+void cli_summary_print_human(FILE *out, json_t *s, const sim_world *w)
+{
+    const double virtual_s = (double)get_int(s, "virtual_ms") / 1000.0;
+    fprintf(out,
+            "scenario %s, seed %" PRIu64 ": %.3f s of virtual time, %" JSON_INTEGER_FORMAT
+            " events, %.0f ms wall (%.0fx)\n",
+            w->cfg->name, w->seed, virtual_s, get_int(s, "events"),
+            json_real_value(json_object_get(s, "wall_ms")),
+            json_real_value(json_object_get(s, "speedup")));
+    json_t *leader = cli_summary_get(s, "controller.leader");
+    fprintf(out, "controller: %" JSON_INTEGER_FORMAT " election(s); ",
+            get_int(s, "controller.elections"));
+    if (json_is_integer(leader)) {
+        fprintf(out, "leader at the end: node %" JSON_INTEGER_FORMAT, json_integer_value(leader));
+    } else {
+        fprintf(out, "no leader at the end");
+    }
+    fprintf(out, ", raft epoch %" JSON_INTEGER_FORMAT "; unavailable %" JSON_INTEGER_FORMAT " ms\n",
+            get_int(s, "controller.epoch"), get_int(s, "controller.unavailable_ms"));
+    fprintf(out, "nodes:");
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(s, "brokers"), i, b)
+    {
+        json_t *fenced = json_object_get(b, "fenced");
+        fprintf(out, " %" JSON_INTEGER_FORMAT "=%s%s", json_integer_value(json_object_get(b, "id")),
+                json_string_value(json_object_get(b, "state")),
+                json_is_true(fenced) ? ",fenced" : "");
+    }
+    fprintf(out, "\n");
+    uint32_t failed = 0;
+    json_t *inv;
+    json_array_foreach(json_object_get(s, "invariants"), i, inv)
+    {
+        if (json_is_true(json_object_get(inv, "ok"))) continue;
+        failed++;
+        fprintf(out,
+                "invariant %s VIOLATED %" JSON_INTEGER_FORMAT
+                " time(s); first at %" JSON_INTEGER_FORMAT " ms: %s\n",
+                json_string_value(json_object_get(inv, "name")),
+                json_integer_value(json_object_get(inv, "violations")), get_int(inv, "first.t_ms"),
+                json_string_value(cli_summary_get(inv, "first.text")));
+    }
+    if (failed == 0) fprintf(out, "invariants: all %u held\n", (unsigned)CHK_COUNT);
+    json_t *e;
+    json_array_foreach(json_object_get(s, "expectations"), i, e)
+    {
+        json_t *actual = json_object_get(e, "actual");
+        char actual_text[64] = "none";
+        if (json_is_number(actual))
+            snprintf(actual_text, sizeof actual_text, "%g", json_number_value(actual));
+        fprintf(out, "expect %s %s %g: %s (actual %s)\n",
+                json_string_value(json_object_get(e, "metric")),
+                json_string_value(json_object_get(e, "op")),
+                json_real_value(json_object_get(e, "value")),
+                json_is_true(json_object_get(e, "ok")) ? "ok" : "FAILED", actual_text);
+    }
+    json_array_foreach(json_object_get(s, "warnings"), i, e)
+    {
+        fprintf(out, "warning at %" JSON_INTEGER_FORMAT " ms: %s\n", get_int(e, "t_ms"),
+                json_string_value(json_object_get(e, "text")));
+    }
+    fprintf(out, "trace_hash %s  %s\n", json_string_value(json_object_get(s, "trace_hash")),
+            json_is_true(json_object_get(s, "ok")) ? "ok" : "FAILED");
+}
