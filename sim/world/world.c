@@ -545,8 +545,18 @@ static void observe(sim_world *w)
     w->available = quorum_available(w);
 }
 
+/* Boots every node at time 0: Raft replicas, then broker processes. */
+static void start(sim_world *w)
+{
+    w->started = true;
+    raft_start(&w->raft);
+    for (uint32_t i = 0; i < w->node_count; i++) brokers_start(&w->brokers, (int32_t)i);
+    observe(w);
+}
+
 bool sim_world_step(sim_world *w)
 {
+    if (!w->started) start(w);
     if (w->finished) return false;
     const sim_time before = w->engine.now;
     const bool was_available = w->available || !w->had_leader;
@@ -563,6 +573,7 @@ bool sim_world_step(sim_world *w)
 
 void sim_world_run_until(sim_world *w, sim_time t)
 {
+    if (!w->started) start(w);
     if (t > w->end_us) t = w->end_us;
     while (!w->finished && sim_engine_next_time(&w->engine) <= t) sim_world_step(w);
     if (!w->finished && w->engine.now < t) {
@@ -702,9 +713,7 @@ sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_tim
         sim_engine_schedule(&w->engine, cfg->actions[i].at_us, w->action_handler, SIM_ENDPOINT_NONE,
                             i);
     }
-    raft_start(&w->raft);
-    for (uint32_t i = 0; i < n; i++) brokers_start(&w->brokers, (int32_t)i);
-    return w;
+    return w; /* booted by the first step */
 }
 
 void sim_world_free(sim_world *w)

@@ -96,6 +96,7 @@ typedef struct sim_world {
     sim_warning *warnings;
     uint32_t warning_count; /* stored */
     uint64_t warnings_total;
+    bool started; /* raft_start and brokers_start have run */
     bool finished;
 } sim_world;
 
@@ -109,7 +110,9 @@ sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_tim
                                    const raft_bugs *bugs);
 void sim_world_free(sim_world *w);
 
-/* Runs one event. Returns false when the run is over (then the clock is at end_us). */
+/* Runs one event; the first call boots the nodes (at virtual time 0), so trace sinks
+ * attached between sim_world_new and the first step see every event. Returns false when
+ * the run is over (then the clock is at end_us). */
 bool sim_world_step(sim_world *w);
 /* Runs events up to and including time t (capped at end_us); the clock ends at t. */
 void sim_world_run_until(sim_world *w, sim_time t);

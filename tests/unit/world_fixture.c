@@ -20,8 +20,8 @@ sim_time fx_step_until(sim_world *w, fx_pred pred, const void *ctx, sim_time lim
                        const char *what)
 {
     while (!pred(w, ctx)) {
-        const sim_time next = sim_engine_next_time(&w->engine);
-        cr_assert(next <= limit_us && sim_world_step(w), "timed out at %lu us waiting for: %s",
+        cr_assert(sim_world_step(w), "the run ended waiting for: %s", what);
+        cr_assert(sim_world_now(w) <= limit_us, "timed out at %lu us waiting for: %s",
                   (unsigned long)limit_us, what);
     }
     return sim_world_now(w);
