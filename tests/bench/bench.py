@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""bench.py — speed and memory of whole runs, measured, never asserted.
+
+Runs each case of CASES with `kraftlab run --json`, takes the median wall time of
+REPEAT runs, the events and virtual time from the summary, and the peak resident memory
+of the process; prints a table and writes build/bench.json. The figures are recorded in
+docs/performance.md by hand when an issue asks for them.
+Usage: bench.py KRAFTLAB
+"""
+import json
+import os
+import subprocess
+import tempfile
+import sys
+import time
+
+REPEAT = 5
+CASES = [
+    ("quickstart (3 nodes, 30 s)", ["scenarios/quickstart.json"]),
+    ("chaos-quorum (5 voters, lossy, 60 s)", ["scenarios/chaos-quorum.json"]),
+    ("9 voters, 10 min idle", ["scenarios/quickstart.json", "--set", "duration=10m",
+                               "--set", "cluster/controllers=9", "--set", "cluster/brokers=9"]),
+    ("dedicated 3+3, 10 min", ["scenarios/dedicated-fencing.json", "--set", "duration=10m"]),
+]
+
+
+def run(kraftlab, args):
+    """One run: wall time, the summary, and this process's own peak RSS (wait4)."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.monotonic()
+        proc = subprocess.Popen([kraftlab, "run", *args, "--json"], stdout=out,
+                                stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = (time.monotonic() - t0) * 1000.0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            sys.exit(f"bench: kraftlab run {' '.join(args)} exited {proc.returncode}")
+        out.seek(0)
+        return wall, json.loads(out.read()), usage.ru_maxrss
+
+
+def main():
+    kraftlab = sys.argv[1]
+    rows = []
+    for name, args in CASES:
+        walls, summary, peak = [], None, 0
+        for _ in range(REPEAT):
+            wall, summary, peak = run(kraftlab, args)
+            walls.append(wall)
+        walls.sort()
+        wall = walls[len(walls) // 2]
+        events = summary["events"]
+        rows.append({
+            "case": name,
+            "virtual_ms": summary["virtual_ms"],
+            "events": events,
+            "wall_ms": round(wall, 1),
+            "events_per_s": round(events / (wall / 1000.0)),
+            "speedup": round(summary["virtual_ms"] / wall, 1),
+            "peak_rss_kib": peak,
+        })
+    print(f"{'case':40} {'virtual':>9} {'events':>9} {'wall ms':>9} {'events/s':>11} "
+          f"{'speedup':>9} {'peak RSS':>10}")
+    for r in rows:
+        print(f"{r['case']:40} {r['virtual_ms'] / 1000:8.0f}s {r['events']:9d} "
+              f"{r['wall_ms']:9.1f} {r['events_per_s']:11d} {r['speedup']:8.0f}x "
+              f"{r['peak_rss_kib'] / 1024:8.1f}MiB")
+    with open("build/bench.json", "w") as f:
+        json.dump({"repeat": REPEAT, "cases": rows}, f, indent=2)
+        f.write("\n")
+    print("wrote build/bench.json (median wall time of %d runs; peak RSS of the process)"
+          % REPEAT)
+
+
+if __name__ == "__main__":
+    main()
