@@ -71,6 +71,7 @@ static void flatten(json_t *values, const char *prefix, json_t *node)
                  strcmp(key, "speedup") == 0 || strcmp(key, "expectations") == 0))
                 continue;
             if (strcmp(key, "leaders") == 0 && json_is_array(v)) continue; /* history */
+            if (strcmp(key, "id") == 0) continue; /* an identity, not a measurement */
             snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
             flatten(values, path, v);
         }
