@@ -354,10 +354,6 @@ void raft__classic_recv(raft_cluster *c, raft_node *n, const net_msg *msg)
     SIM_ASSERT(c->cfg.variant == RAFT_VARIANT_CLASSIC && n->alive);
     raft_node *from = raft__sender(c, msg);
     switch (msg->kind) {
-#define RAFT_BODY(type, var)                                                                       \
-    type var;                                                                                      \
-    SIM_ASSERT(msg->body_bytes == sizeof var);                                                     \
-    memcpy(&var, msg->body, sizeof var)
     case NET_MSG_REQUEST_VOTE_REQ: {
         RAFT_BODY(raft_request_vote_req, req);
         handle_request_vote(c, n, from, &req);
@@ -378,7 +374,6 @@ void raft__classic_recv(raft_cluster *c, raft_node *n, const net_msg *msg)
         handle_append_resp(c, n, from, &resp);
         return;
     }
-#undef RAFT_BODY
     default:
         SIM_UNREACHABLE(); /* a KRaft message in a CLASSIC cluster */
     }

@@ -189,4 +189,11 @@ static inline bool raft__any_bug(const raft_cluster *c)
     return c->bugs.vote_twice || c->bugs.leader_counts_self_twice || c->bugs.hw_ignores_epoch_start;
 }
 
+/* Declares `var` of message type `type` and copies the delivered body into it
+ * (in a handler with `const net_msg *msg`). */
+#define RAFT_BODY(type, var)                                                                       \
+    type var;                                                                                      \
+    SIM_ASSERT(msg->body_bytes == sizeof var);                                                     \
+    memcpy(&var, msg->body, sizeof var)
+
 #endif

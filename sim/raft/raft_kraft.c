@@ -1060,10 +1060,6 @@ void raft__kraft_recv(raft_cluster *c, raft_node *n, const net_msg *msg)
     SIM_ASSERT(c->cfg.variant == RAFT_VARIANT_KRAFT && n->alive);
     raft_node *from = raft__sender(c, msg);
     switch (msg->kind) {
-#define RAFT_BODY(type, var)                                                                       \
-    type var;                                                                                      \
-    SIM_ASSERT(msg->body_bytes == sizeof var);                                                     \
-    memcpy(&var, msg->body, sizeof var)
     case NET_MSG_VOTE_REQ: {
         RAFT_BODY(raft_vote_req, req);
         handle_vote_req(c, n, from, &req);
@@ -1100,7 +1096,6 @@ void raft__kraft_recv(raft_cluster *c, raft_node *n, const net_msg *msg)
         handle_fetch_resp(c, n, from, &resp);
         return;
     }
-#undef RAFT_BODY
     default:
         SIM_UNREACHABLE(); /* a CLASSIC message in a KRaft cluster */
     }

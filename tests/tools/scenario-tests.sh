@@ -144,5 +144,5 @@ for ev in $(sed -n 's/^ *X([A-Z_]*, "\([a-z_]*\)".*/\1/p' sim/core/sim_trace.h);
     grep -q "\`$ev\`" docs/trace.md && ok || bad "trace event $ev is not in docs/trace.md"
 done
 
-echo "scenario tests: $pass passed, $fail failed"
+echo "scenarios: $pass passed, $fail failed"
 [ "$fail" = 0 ]
