@@ -205,3 +205,28 @@ Test(world, same_seed_same_digest_other_seed_other_digest)
     cr_assert_neq(d[0], d[2]);
     scn_config_free(cfg);
 }
+
+Test(world, a_pushed_command_runs_now_like_a_timeline_action)
+{
+    /* The viewer's clicks reach the model as commands: the same actions as the timeline,
+     * run at the current virtual time, traced and skipped by the same rules. */
+    scn_config *cfg = fx_config("{\"format\": 1, \"name\": \"t\", \"duration\": \"20s\","
+                                " \"cluster\": {\"controllers\": 3, \"brokers\": 3}}");
+    sim_world *w = sim_world_new(cfg, 9, SIM_TIME_NEVER);
+    sim_world_run_until(w, SIM_S(5));
+    const int32_t leader = fx_leader_id(w);
+    cr_assert_geq(leader, 1);
+    scn_action crash = {.kind = SCN_ACT_CRASH, .node = {.kind = SCN_TARGET_CONTROLLER_LEADER}};
+    cr_assert_eq(sim_world_push_action(w, &crash), SIM_OK);
+    sim_world_run_until(w, SIM_S(5));
+    cr_assert_eq(sim_world_node_state(w, sim_world_endpoint_of(w, leader)), SIM_NODE_CRASHED);
+    scn_action restart = {.kind = SCN_ACT_RESTART,
+                          .node = {.kind = SCN_TARGET_NODE, .node_id = leader == 1 ? 2 : 1}};
+    cr_assert_eq(sim_world_push_action(w, &restart), SIM_OK);
+    sim_world_run_until(w, SIM_S(6));
+    cr_assert_eq(w->warning_count, 1, "restarting a running node is skipped");
+    cr_assert_eq(w->warnings[0].action, -1, "commands carry no timeline index");
+    cr_assert_eq(w->commands[0].at_us, SIM_S(5), "a command is stamped with its instant");
+    sim_world_free(w);
+    scn_config_free(cfg);
+}
