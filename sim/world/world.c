@@ -116,7 +116,7 @@ static void skip_action(sim_world *w, const scn_action *act, const char *fmt, ..
 static void skip_action(sim_world *w, const scn_action *act, const char *fmt, ...)
 {
     static const char overflow[] = "further skipped actions not stored";
-    const bool from_file = act >= w->cfg->actions && act < w->cfg->actions + w->cfg->action_count;
+    const bool from_file = act >= w->actions && act < w->actions + w->action_count;
     const int32_t index = from_file ? (int32_t)act->index : -1;
     w->warnings_total++;
     if (w->warning_count >= SIM_WARNINGS_MAX) {
@@ -158,12 +158,10 @@ static int32_t resolve(sim_world *w, const scn_action *act, const scn_target *t,
     }
     case SCN_TARGET_LABEL: {
         /* The most recent earlier action carrying this label. */
-        const scn_config *cfg = w->cfg;
-        const bool from_file = act >= cfg->actions && act < cfg->actions + cfg->action_count;
-        const uint32_t upto = from_file ? (uint32_t)(act - cfg->actions) : cfg->action_count;
+        const bool from_file = act >= w->actions && act < w->actions + w->action_count;
+        const uint32_t upto = from_file ? (uint32_t)(act - w->actions) : w->action_count;
         for (uint32_t i = upto; i-- > 0;) {
-            if (cfg->actions[i].label == NULL || strcmp(cfg->actions[i].label, t->label) != 0)
-                continue;
+            if (w->actions[i].label == NULL || strcmp(w->actions[i].label, t->label) != 0) continue;
             if (w->label_node[i] < 0) {
                 *why = "the labelled action resolved to no node";
                 return -1;
@@ -411,9 +409,8 @@ static bool apply_pair(sim_world *w, const scn_action *act)
 /* Runs one action; returns the node id its `node` target resolved to, or -1. */
 static int32_t apply_action(sim_world *w, const scn_action *act)
 {
-    const int64_t index = act >= w->cfg->actions && act < w->cfg->actions + w->cfg->action_count
-                              ? (int64_t)act->index
-                              : -1;
+    const int64_t index =
+        act >= w->actions && act < w->actions + w->action_count ? (int64_t)act->index : -1;
     sim_trace_emit(&w->engine.trace, SIM_EV_ACTION, -1, &index, scn_action_name(act->kind));
     switch (act->kind) {
     case SCN_ACT_NOTE:
@@ -457,8 +454,8 @@ static void action_cb(void *ctx, int32_t endpoint, uint64_t arg)
         apply_action(w, &w->commands[c]);
         return;
     }
-    SIM_ASSERT(arg < w->cfg->action_count);
-    const scn_action *act = &w->cfg->actions[arg];
+    SIM_ASSERT(arg < w->action_count);
+    const scn_action *act = &w->actions[arg];
     const int32_t node_id = apply_action(w, act);
     if (act->label != NULL) w->label_node[arg] = node_id;
 }
@@ -626,12 +623,46 @@ static uint32_t log_capacity_for(const scn_config *cfg, sim_time end_us)
 
 sim_world *sim_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us)
 {
-    return sim_world_new_with_bugs(cfg, seed, until_us, NULL);
+    return sim_world_new_opts(cfg, seed, until_us, NULL);
 }
 
-sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_time until_us,
-                                   const raft_bugs *bugs)
+/* The timeline as the loader would sort the file with the extra actions appended:
+ * stable by `at`, the scenario's own actions first on equal times. */
+static void merge_actions(sim_world *w, const scn_config *cfg, const scn_action *extra,
+                          uint32_t extra_count)
 {
+    const uint32_t n = cfg->action_count + extra_count;
+    w->actions = SIM_ARENA_NEW(w->arena, scn_action, n + 1);
+    w->action_count = n;
+    scn_action *tail = w->actions + cfg->action_count; /* extras, sorted in place */
+    for (uint32_t k = 0; k < extra_count; k++) {
+        scn_action a = extra[k];
+        a.index = cfg->action_count + k;
+        uint32_t j = k;
+        while (j > 0 && tail[j - 1].at_us > a.at_us) { /* insertion sort: stable */
+            tail[j] = tail[j - 1];
+            j--;
+        }
+        tail[j] = a;
+    }
+    scn_action *merged = SIM_ARENA_NEW(w->arena, scn_action, n + 1);
+    uint32_t i = 0, k = 0;
+    for (uint32_t m = 0; m < n; m++) {
+        const bool take_own =
+            k >= extra_count || (i < cfg->action_count && cfg->actions[i].at_us <= tail[k].at_us);
+        merged[m] = take_own ? cfg->actions[i++] : tail[k++];
+    }
+    w->actions = merged;
+    for (uint32_t m = 1; m < n; m++) SIM_ASSERT(merged[m - 1].at_us <= merged[m].at_us);
+}
+
+sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time until_us,
+                              const sim_world_options *opts)
+{
+    static const sim_world_options none = {0};
+    if (opts == NULL) opts = &none;
+    const raft_bugs *bugs = opts->bugs;
+    SIM_ASSERT(cfg->action_count + opts->extra_action_count <= SIM_TIMELINE_MAX);
     SIM_ASSERT(cfg->node_count > 0 && cfg->node_count <= SIM_NODES_MAX);
     SIM_ASSERT(cfg->voter_count > 0 && cfg->voter_count <= SIM_VOTERS_MAX);
     sim_world *w = sim_xcalloc(1, sizeof *w);
@@ -641,15 +672,15 @@ sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_tim
     const uint32_t n = cfg->node_count;
     const uint32_t log_cap = log_capacity_for(cfg, w->end_us);
     const uint32_t msg_cap = n * MSGS_PER_NODE + 1024u;
-    const uint32_t slots = msg_cap + n * TIMERS_PER_NODE + cfg->action_count + SIM_COMMANDS_MAX +
-                           SIM_TIMELINE_MAX + 64u;
+    const uint32_t slots =
+        msg_cap + n * TIMERS_PER_NODE + SIM_COMMANDS_MAX + 2 * SIM_TIMELINE_MAX + 64u;
     size_t bytes = (size_t)4 << 20;
     bytes += (size_t)msg_cap * (sizeof(net_msg) + 8);
     bytes += (size_t)slots * (sizeof(sim_event_slot) + 8);
     bytes += (size_t)n * n * sizeof(net_link);
     bytes += (size_t)(n + 1) * log_cap * sizeof(raft_record) * 2; /* logs + checker ref */
     bytes += (size_t)n * 65536u + CHK_EPOCHS_MAX * sizeof(int32_t);
-    bytes += (size_t)SIM_COMMANDS_MAX * sizeof(scn_action);
+    bytes += (size_t)(SIM_COMMANDS_MAX + 2 * SIM_TIMELINE_MAX + 2) * sizeof(scn_action);
     bytes += (size_t)SIM_LEADER_HISTORY_MAX * sizeof(sim_leader_change);
     bytes += (size_t)SIM_WARNINGS_MAX * sizeof(sim_warning);
     w->arena = sim_arena_new(bytes);
@@ -672,8 +703,9 @@ sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_tim
         endpoints[i] = (int32_t)i;
         if (i > 0) SIM_ASSERT(cfg->nodes[i - 1].id < cfg->nodes[i].id);
     }
-    w->label_node = SIM_ARENA_NEW(w->arena, int32_t, cfg->action_count + 1);
-    for (uint32_t i = 0; i < cfg->action_count; i++) w->label_node[i] = -1;
+    merge_actions(w, cfg, opts->extra_actions, opts->extra_action_count);
+    w->label_node = SIM_ARENA_NEW(w->arena, int32_t, w->action_count + 1);
+    for (uint32_t i = 0; i < w->action_count; i++) w->label_node[i] = -1;
     w->commands = SIM_ARENA_NEW(w->arena, scn_action, SIM_COMMANDS_MAX);
     w->leaders = SIM_ARENA_NEW(w->arena, sim_leader_change, SIM_LEADER_HISTORY_MAX);
     w->warnings = SIM_ARENA_NEW(w->arena, sim_warning, SIM_WARNINGS_MAX);
@@ -707,13 +739,37 @@ sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_tim
     w->action_handler = sim_engine_register(&w->engine, action_cb, w);
     w->resume_handler = sim_engine_register(&w->engine, resume_cb, w);
     w->stop_deadline_handler = sim_engine_register(&w->engine, stop_deadline_cb, w);
-    for (uint32_t i = 0; i < cfg->action_count; i++) {
-        SIM_ASSERT(i == 0 || cfg->actions[i - 1].at_us <= cfg->actions[i].at_us);
-        if (cfg->actions[i].at_us > w->end_us) break;
-        sim_engine_schedule(&w->engine, cfg->actions[i].at_us, w->action_handler, SIM_ENDPOINT_NONE,
+    for (uint32_t i = 0; i < w->action_count; i++) {
+        if (w->actions[i].at_us > w->end_us) break;
+        sim_engine_schedule(&w->engine, w->actions[i].at_us, w->action_handler, SIM_ENDPOINT_NONE,
                             i);
     }
     return w; /* booted by the first step */
+}
+
+/* ---------------------------------------------------------------------------------
+ * Checkpoints
+ * ------------------------------------------------------------------------------- */
+
+size_t sim_world_checkpoint_bytes(const sim_world *w)
+{
+    return sizeof *w + w->arena->used_bytes;
+}
+
+void sim_world_checkpoint_save(const sim_world *w, void *buf)
+{
+    memcpy(buf, w, sizeof *w);
+    memcpy((uint8_t *)buf + sizeof *w, w->arena->base, w->arena->used_bytes);
+}
+
+void sim_world_checkpoint_restore(sim_world *w, const void *buf)
+{
+    const sim_world *saved = buf;
+    /* Same world: every pointer inside the saved bytes points into this arena. */
+    SIM_ASSERT(saved->arena == w->arena);
+    SIM_ASSERT(saved->cfg == w->cfg);
+    memcpy(w, buf, sizeof *w);
+    memcpy(w->arena->base, (const uint8_t *)buf + sizeof *w, w->arena->used_bytes);
 }
 
 void sim_world_free(sim_world *w)

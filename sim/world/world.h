@@ -78,6 +78,9 @@ typedef struct sim_world {
     uint32_t *stop_token;  /* [node]: matches a scheduled shutdown deadline */
     uint32_t *pause_token; /* [node]: matches a scheduled `for` resume */
 
+    scn_action *actions; /* the timeline: the scenario's plus extra actions, sorted
+                            by (at, file index) as the loader sorts */
+    uint32_t action_count;
     uint16_t action_handler;
     uint16_t resume_handler;
     uint16_t stop_deadline_handler;
@@ -104,11 +107,28 @@ typedef struct sim_world {
  * running until `until_us` (SIM_TIME_NEVER: the scenario's duration). Returns owned. */
 sim_world *sim_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us);
 
-/* The same with deliberately broken Raft behaviour (`bugs`, borrowed), for the tests
- * that prove the checkers catch it. */
-sim_world *sim_world_new_with_bugs(const scn_config *cfg, uint64_t seed, sim_time until_us,
-                                   const raft_bugs *bugs);
+typedef struct sim_world_options {
+    /* Deliberately broken Raft behaviour, for the tests that prove the checkers catch
+     * it (borrowed). NULL: correct Raft. */
+    const raft_bugs *bugs;
+    /* Actions appended to the scenario's timeline, as if written after its last entry
+     * (the viewer's session): they take file indexes action_count, action_count + 1, ...
+     * and run in the same order the loader would give them. Borrowed, strings too, for
+     * the world's life. */
+    const scn_action *extra_actions;
+    uint32_t extra_action_count;
+} sim_world_options;
+
+sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time until_us,
+                              const sim_world_options *opts);
 void sim_world_free(sim_world *w);
+
+/* Checkpoints: the whole state of a run is the world struct and its arena, so a
+ * checkpoint is a copy of both, and restoring one (into the same world) resumes the run
+ * exactly where it was. The viewer scrubs back in time with them. */
+size_t sim_world_checkpoint_bytes(const sim_world *w);
+void sim_world_checkpoint_save(const sim_world *w, void *buf);
+void sim_world_checkpoint_restore(sim_world *w, const void *buf);
 
 /* Runs one event; the first call boots the nodes (at virtual time 0), so trace sinks
  * attached between sim_world_new and the first step see every event. Returns false when

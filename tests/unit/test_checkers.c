@@ -42,7 +42,8 @@ static void sweep(const raft_bugs *bugs, uint32_t seeds_violating[CHK_COUNT])
     scn_config *cfg = fx_config(chaos);
     for (uint32_t i = 0; i < CHK_COUNT; i++) seeds_violating[i] = 0;
     for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        sim_world *w = sim_world_new_with_bugs(cfg, seed, SIM_TIME_NEVER, bugs);
+        sim_world *w =
+            sim_world_new_opts(cfg, seed, SIM_TIME_NEVER, &(sim_world_options){.bugs = bugs});
         sim_world_run(w);
         for (uint32_t i = 0; i < CHK_COUNT; i++)
             if (w->chk.results[i].violations > 0) seeds_violating[i]++;

@@ -11,6 +11,7 @@
 #include "world_fixture.h"
 
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DEDICATED(timeline)                                                                        \
@@ -229,4 +230,51 @@ Test(world, a_pushed_command_runs_now_like_a_timeline_action)
     cr_assert_eq(w->commands[0].at_us, SIM_S(5), "a command is stamped with its instant");
     sim_world_free(w);
     scn_config_free(cfg);
+}
+
+Test(world, a_restored_checkpoint_resumes_the_run_exactly)
+{
+    scn_config *cfg = fx_config(DEDICATED("{\"at\": \"12s\", \"do\": \"crash\", \"node\": 1},"
+                                          "{\"at\": \"20s\", \"do\": \"restart\", \"node\": 1}"));
+    sim_world *w = sim_world_new(cfg, 13, SIM_TIME_NEVER);
+    sim_world_run_until(w, SIM_S(10));
+    void *ckpt = malloc(sim_world_checkpoint_bytes(w));
+    sim_world_checkpoint_save(w, ckpt);
+    sim_world_run(w);
+    const uint64_t straight = w->engine.trace.digest;
+    const uint64_t events = w->engine.events_run;
+    sim_world_checkpoint_restore(w, ckpt);
+    cr_assert_eq(sim_world_now(w), SIM_S(10));
+    sim_world_run(w);
+    cr_assert_eq(w->engine.trace.digest, straight, "the same run after a restore");
+    cr_assert_eq(w->engine.events_run, events);
+    free(ckpt);
+    sim_world_free(w);
+    scn_config_free(cfg);
+}
+
+Test(world, extra_actions_run_as_if_appended_to_the_file)
+{
+    /* The viewer's session: actions added at run time must give the run that the saved
+     * scenario (the file with those actions appended) gives. */
+    scn_config *base = fx_config(DEDICATED("{\"at\": \"9s\", \"do\": \"crash\", \"node\": 5}"));
+    scn_config *saved = fx_config(DEDICATED("{\"at\": \"9s\", \"do\": \"crash\", \"node\": 5},"
+                                            "{\"at\": \"9s\", \"do\": \"isolate\", \"node\": 1},"
+                                            "{\"at\": \"4s\", \"do\": \"crash\", \"node\": 6}"));
+    const scn_action extra[2] = {
+        {.at_us = SIM_S(9), .kind = SCN_ACT_ISOLATE, .node = {SCN_TARGET_NODE, 1, NULL}},
+        {.at_us = SIM_S(4), .kind = SCN_ACT_CRASH, .node = {SCN_TARGET_NODE, 6, NULL}},
+    };
+    sim_world *a =
+        sim_world_new_opts(base, 3, SIM_TIME_NEVER,
+                           &(sim_world_options){.extra_actions = extra, .extra_action_count = 2});
+    sim_world *b = sim_world_new(saved, 3, SIM_TIME_NEVER);
+    sim_world_run(a);
+    sim_world_run(b);
+    cr_assert_eq(a->engine.trace.digest, b->engine.trace.digest);
+    cr_assert_eq(a->actions[0].index, 2, "the 4 s crash runs first; it is the third in the file");
+    sim_world_free(a);
+    sim_world_free(b);
+    scn_config_free(base);
+    scn_config_free(saved);
 }
