@@ -33,6 +33,9 @@ BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -ffp-contract=o
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 CRITERION_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+# Only viz/, the CLI and the viewer tests see SDL and cairo.
+VIZ_CFLAGS := $(shell pkg-config --cflags sdl2 cairo 2>/dev/null)
+VIZ_LIBS   := $(shell pkg-config --libs sdl2 cairo 2>/dev/null || echo -lSDL2 -lcairo)
 
 # Model layers: no jansson, no SDL, no cairo.
 MODEL_DIRS := sim/core sim/net sim/raft sim/kafka sim/check sim/world
@@ -40,18 +43,22 @@ MODEL_SRCS := $(wildcard $(addsuffix /*.c,$(MODEL_DIRS)))
 SCN_SRCS   := $(wildcard sim/scenario/*.c)
 CLI_SRCS   := $(wildcard sim/cli/*.c)
 TEST_SRCS  := $(wildcard tests/unit/*.c)
+VIZ_SRCS   := $(wildcard viz/*.c)
+VTEST_SRCS := $(wildcard tests/viz/*.c)
 
 MODEL_OBJS := $(MODEL_SRCS:%.c=$(BUILD)/%.o)
 SCN_OBJS   := $(SCN_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS   := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS  := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+VIZ_OBJS   := $(VIZ_SRCS:%.c=$(BUILD)/%.o)
+VTEST_OBJS := $(VTEST_SRCS:%.c=$(BUILD)/%.o)
 LIBSIM     := $(BUILD)/libsim.a
 
 .PHONY: all sim cli run test unit deps lint asan bench install clean format check sweep \
         update-golden
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/kraftlab $(BUILD)/unit_tests
+all: $(BUILD)/kraftlab $(BUILD)/unit_tests $(BUILD)/viz_tests
 
 sim: $(LIBSIM)
 cli: $(BUILD)/kraftlab
@@ -62,7 +69,11 @@ $(BUILD)/sim/scenario/%.o: sim/scenario/%.c
 
 $(BUILD)/sim/cli/%.o: sim/cli/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(JANSSON_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(JANSSON_CFLAGS) $(VIZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/viz/%.o: viz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(VIZ_CFLAGS) -c $< -o $@
 
 $(BUILD)/sim/%.o: sim/%.c
 	@mkdir -p $(@D)
@@ -70,15 +81,20 @@ $(BUILD)/sim/%.o: sim/%.c
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(JANSSON_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(JANSSON_CFLAGS) $(VIZ_CFLAGS) -c $< -o $@
 
 $(LIBSIM): $(MODEL_OBJS) $(SCN_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/kraftlab: $(CLI_OBJS) $(LIBSIM)
-	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBSIM) $(JANSSON_LIBS) -lm
+$(BUILD)/kraftlab: $(CLI_OBJS) $(VIZ_OBJS) $(LIBSIM)
+	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $(CLI_OBJS) $(VIZ_OBJS) $(LIBSIM) $(JANSSON_LIBS) \
+	    $(VIZ_LIBS) -lm
+
+$(BUILD)/viz_tests: $(VTEST_OBJS) $(VIZ_OBJS) $(LIBSIM)
+	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $(VTEST_OBJS) $(VIZ_OBJS) $(LIBSIM) $(JANSSON_LIBS) \
+	    $(VIZ_LIBS) $(CRITERION_LIBS) -lm
 
 $(BUILD)/unit_tests: $(TEST_OBJS) $(LIBSIM)
 	$(CC) $(OPT) $(EXTRA_LDFLAGS) -o $@ $(TEST_OBJS) $(LIBSIM) $(JANSSON_LIBS) \
@@ -112,10 +128,14 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@sh tests/tools/scenario-tests.sh $(BUILD)/kraftlab
 	@/usr/bin/python3 tests/tools/schema-test.py
+	@sh tests/tools/partition-cli.sh $(BUILD)/kraftlab
+	@sh tests/viz/render-cli.sh $(BUILD)/kraftlab
+	@sh tests/viz/watch-xvfb.sh $(BUILD)/kraftlab
 	@sh tests/tools/determinism.sh
 
-unit: $(BUILD)/unit_tests $(BUILD)/kraftlab
+unit: $(BUILD)/unit_tests $(BUILD)/viz_tests $(BUILD)/kraftlab
 	KRAFTLAB=$(BUILD)/kraftlab $(BUILD)/unit_tests --jobs 2
+	KRAFTLAB=$(BUILD)/kraftlab $(BUILD)/viz_tests --jobs 2
 
 check: lint test
 
@@ -125,6 +145,8 @@ asan:
 	    EXTRA_LDFLAGS='-fsanitize=address,undefined' all
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	    KRAFTLAB=build/asan/kraftlab build/asan/unit_tests --jobs 2
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    KRAFTLAB=build/asan/kraftlab build/asan/viz_tests --jobs 2
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \
 	    sh tests/tools/scenario-tests.sh build/asan/kraftlab
 
@@ -132,8 +154,11 @@ SEEDS ?= 500
 sweep: $(BUILD)/kraftlab
 	$(BUILD)/kraftlab sweep scenarios/chaos-quorum.json --seeds 1..$(SEEDS) -j 2
 
+$(BUILD)/bench_viz: $(BUILD)/tests/bench/bench_viz.o $(VIZ_OBJS) $(LIBSIM)
+	$(CC) $(OPT) -o $@ $^ $(JANSSON_LIBS) $(VIZ_LIBS) -lm
+
 bench:
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench_viz
 	@sh tests/bench/bench.sh $(BUILD)/kraftlab
 
 update-golden: $(BUILD)/kraftlab $(BUILD)/unit_tests

@@ -70,5 +70,8 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_describe(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_partition(int argc, char **argv);
 
 #endif

@@ -4,25 +4,31 @@
  * Role: loads and validates the scenario (exit 2 on bad input, nothing simulated), runs
  *   the world to the end (or --until), prints the human summary with a readable story of
  *   faults and elections, or the summary JSON of spec §3 with --json; writes the trace
- *   (--trace, spec §4) and a Perfetto file (--perfetto) when asked.
+ *   (--trace, spec §4), a Perfetto file (--perfetto) and a chart (--plot, viz/plot.c)
+ *   when asked.
  * Model: exit 1 when an expectation failed or an enabled invariant was violated.
  * Owns / borrows: the config and the world, freed before returning.
  * Invariants: stdout carries only the summary (story included); diagnostics go to stderr.
  * Determinism: the trace and the summary (but wall_ms, speedup) depend on scenario,
- *   seed and build only.
- * Not modelled: --plot arrives with the renderer.
+ *   seed and build only; --plot samples the world between sim_world_run_until calls,
+ *   which do not change the run (tests/viz/render-cli.sh checks the trace_hash).
+ * Not modelled: n/a.
  */
 #include "cli.h"
 #include "trace_out.h"
 #include "../core/sim_assert.h"
+#include "../../viz/markers.h"
+#include "../../viz/viz.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char run_help[] =
     "usage: kraftlab run SCENARIO [--seed N] [--until DUR] [--set PATH=VALUE]...\n"
-    "                    [--trace FILE] [--perfetto FILE] [--json] [--quiet]\n"
+    "                    [--trace FILE] [--perfetto FILE] [--plot FILE.png] [--json]\n"
+    "                    [--quiet]\n"
     "\n"
     "Simulates SCENARIO headless and prints a summary: the story of faults, elections\n"
     "and fencing as they happened, then the totals.\n"
@@ -33,6 +39,8 @@ static const char run_help[] =
     "                    or --set cluster/config/controller.quorum.fetch.timeout.ms=4000\n"
     "  --trace FILE      write every event as JSON Lines (docs/trace.md); - for stdout\n"
     "  --perfetto FILE   write the run as Chrome trace-event JSON for ui.perfetto.dev\n"
+    "  --plot FILE.png   draw a chart over virtual time: raft epoch, leader, metadata HW,\n"
+    "                    fenced brokers, messages in flight, unavailable spans, faults\n"
     "  --json            print the run summary as JSON (docs/summary.md) instead\n"
     "  --quiet           print only the totals, not the story\n"
     "\n"
@@ -60,10 +68,40 @@ static FILE *open_out(const char *path)
     return f;
 }
 
+#define PLOT_SAMPLES 1200u
+
+/* Runs the world to its end sampling it PLOT_SAMPLES times, then writes the chart. */
+static void run_plotted(sim_world *w, const scn_config *cfg, const char *path, int *rc)
+{
+    viz_markers markers;
+    viz_markers_init(&markers, w);
+    viz_markers_attach(&markers, w);
+    const sim_time end = w->end_us;
+    sim_time step = (end + PLOT_SAMPLES - 1) / PLOT_SAMPLES;
+    if (step < SIM_MS(1)) step = SIM_MS(1);
+    const uint32_t cap = (uint32_t)(end / step) + 2;
+    viz_sample *samples = sim_xmalloc(cap * sizeof *samples);
+    uint32_t n = 0;
+    for (sim_time t = 0;; t = t + step < end ? t + step : end) {
+        sim_world_run_until(w, t);
+        SIM_ASSERT(n < cap);
+        viz_sample_world(w, &samples[n++]);
+        if (t >= end) break;
+    }
+    sim_world_run(w); /* finishes the run exactly as without --plot */
+    /* The markers' sink stays attached to the trace, but the run is over: nothing more
+     * is emitted before the world is freed. */
+    if (viz_plot_png(samples, n, markers.items, markers.count, cfg->title ? cfg->title : cfg->name,
+                     1200, 720, path) != SIM_OK)
+        *rc = CLI_EXIT_ENV;
+    free(samples);
+    viz_markers_deinit(&markers);
+}
+
 int cmd_run(int argc, char **argv)
 {
     cli_common c = {0};
-    const char *trace_path = NULL, *perfetto_path = NULL;
+    const char *trace_path = NULL, *perfetto_path = NULL, *plot_path = NULL;
     bool json = false, quiet = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -81,7 +119,8 @@ int cmd_run(int argc, char **argv)
             if (i + 1 >= argc) return cli_usage_error("run", "%s needs a file name", a);
             *(a[2] == 't' ? &trace_path : &perfetto_path) = argv[++i];
         } else if (strcmp(a, "--plot") == 0) {
-            return cli_usage_error("run", "--plot needs the renderer, not in this build yet");
+            if (i + 1 >= argc) return cli_usage_error("run", "--plot needs a file name");
+            plot_path = argv[++i];
         } else if (a[0] == '-' && a[1] != '\0') {
             return cli_usage_error("run", "unknown flag '%s'", a);
         } else if (c.scenario_path == NULL) {
@@ -136,7 +175,11 @@ int cmd_run(int argc, char **argv)
         printf("\nstory (virtual time):\n");
         sim_trace_add_sink(&w->engine.trace, story_sink, &st);
     }
-    sim_world_run(w);
+    if (plot_path != NULL) {
+        run_plotted(w, cfg, plot_path, &rc);
+    } else {
+        sim_world_run(w);
+    }
     const double wall = cli_wall_ms() - t0;
     if (trace_file != NULL) trace_jsonl_end(&tj, &w->engine.trace);
     if (perfetto_file != NULL) trace_perfetto_end(&tp);

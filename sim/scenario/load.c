@@ -560,6 +560,14 @@ sim_err scn_load_buffer(const char *name, const char *buf, size_t len,
     scn__apply_overrides(&ctx, root);
     validate_root(&ctx, root);
     SIM_ASSERT(ctx.depth == 0); /* every push had its pop */
+    if (ctx.diags.error_count == 0) {
+        /* The document as validated (overrides applied), for the viewer's saved session. */
+        char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+        if (text != NULL) {
+            cfg->effective_json = scn__pool_strdup(cfg, text);
+            free(text);
+        }
+    }
     json_decref(root);
     scn__free_opaths(&src);
     const bool ok = ctx.diags.error_count == 0;

@@ -189,6 +189,10 @@ typedef struct scn_config {
     uint32_t invariants_disabled_count;
     const char **invariants_disabled;
 
+    /* The scenario document after --set overrides, as JSON text (the viewer saves a
+     * session by appending to its timeline). */
+    const char *effective_json;
+
     /* Private: owned allocations. */
     void *owned_;
 } scn_config;

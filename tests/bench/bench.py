@@ -65,8 +65,14 @@ def main():
         print(f"{r['case']:40} {r['virtual_ms'] / 1000:8.0f}s {r['events']:9d} "
               f"{r['wall_ms']:9.1f} {r['events_per_s']:11d} {r['speedup']:8.0f}x "
               f"{r['peak_rss_kib'] / 1024:8.1f}MiB")
+    viz = json.loads(subprocess.run([os.path.join(os.path.dirname(kraftlab), "bench_viz")],
+                                    capture_output=True, text=True, check=True).stdout)
+    print(f"viewer: one frame of 9 nodes at 1280x800: {viz['frame_9_nodes_ms_mean']:.2f} ms mean,"
+          f" {viz['frame_9_nodes_ms_max']:.2f} ms max (up to {viz['frame_messages_max']} messages"
+          f" drawn); scrub back 5 min in a 10 min run: {viz['scrub_back_5min_ms']:.1f} ms"
+          f" ({viz['checkpoints']} checkpoints, {viz['checkpoint_bytes'] / 1024:.0f} KiB)")
     with open("build/bench.json", "w") as f:
-        json.dump({"repeat": REPEAT, "cases": rows}, f, indent=2)
+        json.dump({"repeat": REPEAT, "cases": rows, "viewer": viz}, f, indent=2)
         f.write("\n")
     print("wrote build/bench.json (median wall time of %d runs; peak RSS of the process)"
           % REPEAT)

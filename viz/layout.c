@@ -1,0 +1,150 @@
+/*
+ * layout.c — where every panel and node goes for a window size, and the initial view.
+ *
+ * Role: viz_layout_compute runs when the window is created or resized (and once per
+ *   headless frame); the drawing and hit-testing code only reads the result.
+ * Model: none. The picture, top to bottom: a status bar; the current note; the cluster
+ *   (left) beside the metadata logs and the event log (right); the timeline strip.
+ *   Voters sit on a circle in node-id order (the lowest id at the top, then clockwise);
+ *   observers (dedicated brokers) sit on rows beneath it, in node-id order.
+ * Owns / borrows: nothing; the layout is a plain value.
+ * Invariants: every rect lies inside [0, width) x [0, height); node_r > 0.
+ * Determinism: a pure function of the node set and the size.
+ * Not modelled: n/a.
+ */
+#include "viz_internal.h"
+#include "../sim/core/sim_assert.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MARGIN               8.0
+#define STATUS_H             30.0
+#define CAPTION_H            48.0
+#define TIMELINE_H           78.0
+#define LABEL_H              32.0 /* text lines under a node */
+#define OBSERVER_SPACING_MIN 80.0 /* an observer's labels are about this wide */
+
+static double clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Right column: metadata logs above, event log below. */
+static void place_panels(viz_layout *l, uint32_t node_count)
+{
+    const double width = l->width, height = l->height;
+    l->status = (viz_rect){0, 0, width, STATUS_H};
+    l->caption = (viz_rect){MARGIN, STATUS_H + 4, width - 2 * MARGIN, CAPTION_H};
+    l->timeline = (viz_rect){MARGIN, height - MARGIN - TIMELINE_H, width - 2 * MARGIN, TIMELINE_H};
+    const double top = l->caption.y + l->caption.h + 6;
+    const double bottom = l->timeline.y - 6;
+    const double mid_h = bottom > top ? bottom - top : 1;
+    const double right_w = clampd(width * 0.38, width < 700 ? width * 0.4 : 260, 540);
+    const double cluster_w = width - 3 * MARGIN - right_w;
+    l->cluster = (viz_rect){MARGIN, top, cluster_w > 1 ? cluster_w : 1, mid_h};
+    const double logs_want = 50.0 + node_count * 20.0;
+    const double logs_h = clampd(logs_want, mid_h * 0.3, mid_h * 0.6);
+    l->logs = (viz_rect){l->cluster.x + l->cluster.w + MARGIN, top, right_w, logs_h};
+    l->events = (viz_rect){l->logs.x, top + logs_h + 6, right_w, mid_h - logs_h - 6};
+}
+
+/* Observers on rows at the bottom of the cluster panel, as many per row as their labels
+ * allow, the rows taking at most half the panel. Returns the rows' total height and
+ * narrows *r to fit. */
+static double observer_rows(double aw, double ah, uint32_t observers, double *r, uint32_t *per_row,
+                            double *row_h)
+{
+    *per_row = (uint32_t)fmax(1, floor(aw / OBSERVER_SPACING_MIN));
+    if (*per_row > observers) *per_row = observers;
+    const uint32_t rows = (observers + *per_row - 1) / *per_row;
+    *r = fmin(*r, aw / *per_row * 0.3);
+    *row_h = 2 * *r + LABEL_H + 12;
+    if (rows * *row_h > ah * 0.5) { /* crowded: smaller nodes, labels may be dropped */
+        *row_h = ah * 0.5 / rows;
+        *r = fmax(4, fmin(*r, fmax((*row_h - LABEL_H - 12) / 2, *row_h * 0.3)));
+    }
+    return rows * *row_h;
+}
+
+/* Voters on a circle, observers on rows beneath. */
+static void place_nodes(viz_layout *l, const sim_world *w)
+{
+    uint32_t voters = 0, observers = 0;
+    for (uint32_t i = 0; i < w->node_count; i++) {
+        if (w->is_voter[i]) {
+            voters++;
+        } else {
+            observers++;
+        }
+    }
+    const viz_rect c = l->cluster;
+    /* A window too small for the panels still gets positive sizes (things overlap). */
+    const double ax = c.x + 12, ay = c.y + 30, aw = fmax(40, c.w - 24), ah = fmax(40, c.h - 36);
+    double r = clampd(fmin(aw, ah) * 0.085, 12, 38);
+    uint32_t per_row = 1;
+    double row_h = 0;
+    const double rows_h =
+        observers > 0 ? observer_rows(aw, ah, observers, &r, &per_row, &row_h) : 0;
+    const double circle_h = ah - rows_h;
+    const double cx = ax + aw / 2;
+    const double cy = ay + (circle_h - LABEL_H) / 2 + 4;
+    double big_r = fmin(aw / 2 - r - 44, (circle_h - LABEL_H) / 2 - r - 8);
+    if (big_r < r) big_r = r;
+    if (voters >= 2) {
+        const double chord = 2 * big_r * sin(VIZ_PI / voters);
+        if (chord < 2.8 * r) r = fmax(4, chord / 2.8);
+    }
+    /* Odd counts start at the top; even counts start half a step later, so that two
+     * nodes sit side by side and four make a square. */
+    const double start = -VIZ_PI / 2 + (voters % 2 == 0 ? VIZ_PI / voters : 0);
+    const double spacing = aw / per_row, rows_top = ay + ah - rows_h;
+    uint32_t v = 0, o = 0;
+    for (uint32_t i = 0; i < w->node_count && i < SIM_NODES_MAX; i++) {
+        if (w->is_voter[i]) {
+            const double a = start + 2 * VIZ_PI * v / voters;
+            l->node_x[i] = voters == 1 ? cx : cx + big_r * cos(a);
+            l->node_y[i] = voters == 1 ? cy : cy + big_r * sin(a);
+            v++;
+            continue;
+        }
+        const uint32_t row = o / per_row, col = o % per_row;
+        const uint32_t in_row =
+            observers - row * per_row < per_row ? observers - row * per_row : per_row;
+        const double indent = (per_row - in_row) * spacing / 2; /* centre a short last row */
+        l->node_x[i] = ax + indent + spacing * (col + 0.5);
+        l->node_y[i] = rows_top + row * row_h + r + 6;
+        o++;
+    }
+    l->node_r = fmax(4, r);
+}
+
+void viz_layout_compute(viz_layout *l, const sim_world *w, double width, double height,
+                        double scale)
+{
+    SIM_ASSERT(w->node_count <= SIM_NODES_MAX);
+    memset(l, 0, sizeof *l);
+    l->width = width > 64 ? width : 64;
+    l->height = height > 64 ? height : 64;
+    l->scale = scale >= 1 ? scale : 1;
+    l->node_count = w->node_count;
+    place_panels(l, w->node_count);
+    place_nodes(l, w);
+    SIM_ASSERT(l->node_r > 0);
+}
+
+void viz_view_init(viz_view *v, const sim_world *w)
+{
+    memset(v, 0, sizeof *v);
+    v->scenario_name = w->cfg->name;
+    v->title = w->cfg->title;
+    v->seed = w->seed;
+    v->end_us = w->end_us;
+    v->speed = 1.0;
+    v->playing = false;
+    v->selected_node = -1;
+    v->selected_msg = 0;
+    v->hover_node = -1;
+    v->drag_from = -1;
+    v->menu.endpoint = -1;
+}

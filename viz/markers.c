@@ -1,0 +1,476 @@
+/*
+ * markers.c — the trace sink that makes viz_markers; see markers.h.
+ *
+ * Role / Model / Not modelled: see markers.h.
+ * Owns / borrows: the marker arrays (heap, aborting allocation: style C.5).
+ * Invariants: items and seqs grow together; count <= capacity <= VIZ_MARKERS_LIMIT.
+ * Determinism: a function of the records; node ids map to endpoints by the world's
+ *   sorted id table.
+ */
+#include "markers.h"
+#include "viz_internal.h"
+#include "../sim/core/sim_assert.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------------
+ * The list
+ * ------------------------------------------------------------------------------- */
+
+static void *xrealloc(void *p, size_t bytes)
+{
+    void *q = realloc(p, bytes);
+    if (q == NULL) {
+        fprintf(stderr, "kraftlab: out of memory (%zu bytes for viewer markers)\n", bytes);
+        abort();
+    }
+    return q;
+}
+
+void viz_markers_init(viz_markers *m, const sim_world *w)
+{
+    memset(m, 0, sizeof *m);
+    m->w = w;
+    for (uint32_t i = 0; i < SIM_NODES_MAX; i++) {
+        m->last_timer[i] = -1;
+        m->votes_epoch[i] = -1;
+    }
+    m->action_index = -1;
+}
+
+void viz_markers_deinit(viz_markers *m)
+{
+    free(m->items);
+    free(m->seqs);
+    memset(m, 0, sizeof *m);
+}
+
+void viz_markers_attach(viz_markers *m, sim_world *w)
+{
+    SIM_ASSERT(m->w == w);
+    sim_trace_add_sink(&w->engine.trace, viz_markers_sink, m);
+}
+
+void viz_markers_truncate(viz_markers *m, uint64_t seq)
+{
+    while (m->count > 0 && m->seqs[m->count - 1] >= seq) m->count--;
+    if (m->next_seq > seq) m->next_seq = seq;
+}
+
+void viz_markers_to_view(const viz_markers *m, viz_view *v)
+{
+    v->markers = m->items;
+    v->marker_count = m->count;
+}
+
+static void add(viz_markers *m, const sim_trace_rec *rec, viz_marker_kind kind, int32_t node,
+                const char *why, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void add(viz_markers *m, const sim_trace_rec *rec, viz_marker_kind kind, int32_t node,
+                const char *why, const char *fmt, ...)
+{
+    if (m->count >= VIZ_MARKERS_LIMIT) {
+        m->lost++;
+        return;
+    }
+    if (m->count == m->capacity) {
+        const uint32_t cap = m->capacity == 0 ? 256 : m->capacity * 2;
+        m->capacity = cap < VIZ_MARKERS_LIMIT ? cap : VIZ_MARKERS_LIMIT;
+        m->items = xrealloc(m->items, m->capacity * sizeof *m->items);
+        m->seqs = xrealloc(m->seqs, m->capacity * sizeof *m->seqs);
+    }
+    SIM_ASSERT(m->count == 0 || m->items[m->count - 1].t <= rec->t);
+    viz_marker *mk = &m->items[m->count];
+    m->seqs[m->count] = rec->seq;
+    m->count++;
+    mk->t = rec->t;
+    mk->kind = kind;
+    mk->node = node;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(mk->text, sizeof mk->text, fmt, ap);
+    va_end(ap);
+    snprintf(mk->why, sizeof mk->why, "%s", why != NULL ? why : "");
+}
+
+/* ---------------------------------------------------------------------------------
+ * Why
+ * ------------------------------------------------------------------------------- */
+
+static int32_t endpoint_of(const viz_markers *m, int64_t node_id)
+{
+    if (node_id < 0 || node_id >= SIM_TRACE_CLIENT_ID_BASE) return -1;
+    const int32_t ep = sim_world_endpoint_of(m->w, (int32_t)node_id);
+    return ep >= 0 && ep < (int32_t)SIM_NODES_MAX ? ep : -1;
+}
+
+/* The timeline action or viewer command that ran at this instant, if any. */
+static void action_why(const viz_markers *m, const sim_trace_rec *rec, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (!m->has_action || m->action_at != rec->t) return;
+    if (m->action_index < 0) {
+        snprintf(buf, n, "a viewer command (%s)", m->action_do ? m->action_do : "?");
+        return;
+    }
+    const sim_world *w = m->w;
+    for (uint32_t i = 0; i < w->action_count; i++) {
+        const scn_action *a = &w->actions[i];
+        if ((int64_t)a->index != m->action_index) continue;
+        const char *target = a->node.kind == SCN_TARGET_CONTROLLER_LEADER ? " controller-leader"
+                             : a->node.kind == SCN_TARGET_LABEL           ? " @label"
+                                                                          : "";
+        snprintf(buf, n, "timeline action #%" PRId64 " (line %" PRIu32 "): %s%s", m->action_index,
+                 a->line, scn_action_name(a->kind), target);
+        return;
+    }
+    snprintf(buf, n, "timeline action #%" PRId64, m->action_index);
+}
+
+/* The timer that fired on this node at this instant (forced by a `timeout` action or
+ * command, or expired), or "". */
+static void timer_why(const viz_markers *m, const sim_trace_rec *rec, int32_t ep, char *buf,
+                      size_t n)
+{
+    const scn_kraft_config *k = &m->w->cfg->kraft;
+    const bool classic = m->w->raft.cfg.variant == RAFT_VARIANT_CLASSIC;
+    buf[0] = '\0';
+    if (ep < 0 || m->last_timer[ep] < 0 || m->last_timer_at[ep] != rec->t) return;
+    if (m->has_action && m->action_at == rec->t && m->action_do != NULL &&
+        strcmp(m->action_do, "timeout") == 0) {
+        char action[100];
+        action_why(m, rec, action, sizeof action);
+        snprintf(buf, n, "its timer was fired by %s", action);
+        return;
+    }
+    switch (m->last_timer[ep]) {
+    case RAFT_TIMER_FETCH:
+        snprintf(buf, n,
+                 "KIP-595 fetch timeout: no successful Fetch from the leader for "
+                 "controller.quorum.fetch.timeout.ms (%" PRIu32 " ms)",
+                 k->fetch_timeout_ms);
+        return;
+    case RAFT_TIMER_BACKOFF:
+        snprintf(buf, n, "its election backoff ended after a lost election (KIP-595)");
+        return;
+    case RAFT_TIMER_ELECTION:
+        if (classic) {
+            snprintf(buf, n,
+                     "Raft \xc2\xa7"
+                     "5.2: its randomized election timeout expired");
+        } else {
+            snprintf(buf, n,
+                     "KIP-595 election timeout: no leader within "
+                     "controller.quorum.election.timeout.ms (%" PRIu32 " ms) + random",
+                     k->election_timeout_ms);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+static void count_vote(viz_markers *m, const sim_trace_rec *rec)
+{
+    if (rec->f[2] == 0) return; /* not granted */
+    const int32_t c = endpoint_of(m, rec->f[1]);
+    if (c < 0) return;
+    const bool pre = rec->f[3] != 0;
+    /* A pre-vote asks in the prospective's epoch for the candidacy of the next. */
+    const int32_t epoch = (int32_t)rec->f[0] + (pre ? 1 : 0);
+    if (m->votes_epoch[c] != epoch) {
+        m->votes_epoch[c] = epoch;
+        m->votes[c] = 0;
+        m->pre_votes[c] = 0;
+    }
+    if (pre) {
+        m->pre_votes[c]++;
+    } else {
+        m->votes[c]++;
+    }
+}
+
+static uint32_t granted(const viz_markers *m, int32_t ep, int32_t epoch, bool pre)
+{
+    if (ep < 0 || m->votes_epoch[ep] != epoch) return 1;
+    return 1 + (pre ? m->pre_votes[ep] : m->votes[ep]); /* its own vote included */
+}
+
+/* ---------------------------------------------------------------------------------
+ * Records
+ * ------------------------------------------------------------------------------- */
+
+static void on_node(viz_markers *m, const sim_trace_rec *r)
+{
+    const char *verb = "";
+    switch (r->ev) {
+    case SIM_EV_NODE_CRASH:
+        verb = "crashes";
+        break;
+    case SIM_EV_NODE_POWER_OFF:
+        verb = "loses power";
+        break;
+    case SIM_EV_NODE_SHUTDOWN:
+        verb = "stops after a controlled shutdown";
+        break;
+    case SIM_EV_NODE_RESTART:
+        verb = "restarts";
+        break;
+    case SIM_EV_NODE_PAUSE:
+        verb = "pauses (stop the world)";
+        break;
+    case SIM_EV_NODE_RESUME:
+        verb = "resumes";
+        break;
+    default:
+        SIM_UNREACHABLE();
+    }
+    char why[120];
+    action_why(m, r, why, sizeof why);
+    if (why[0] == '\0' && r->ev == SIM_EV_NODE_SHUTDOWN)
+        snprintf(why, sizeof why, "its broker was fenced and Raft handed leadership over");
+    if (why[0] == '\0' && r->ev == SIM_EV_NODE_RESUME)
+        snprintf(why, sizeof why, "the pause's \"for\" ran out");
+    add(m, r, VIZ_MARK_FAULT, r->node, why, "node %" PRId32 " %s", r->node, verb);
+}
+
+static void on_net(viz_markers *m, const sim_trace_rec *r)
+{
+    char why[120];
+    action_why(m, r, why, sizeof why);
+    const int64_t *f = r->f;
+    switch (r->ev) {
+    case SIM_EV_NET_CUT:
+        add(m, r, VIZ_MARK_FAULT, -1, why, "link %" PRId64 " \xe2\x86\x92 %" PRId64 " cut", f[0],
+            f[1]);
+        return;
+    case SIM_EV_NET_ISOLATE:
+        add(m, r, VIZ_MARK_FAULT, r->node, why, "node %" PRId32 " isolated", r->node);
+        return;
+    case SIM_EV_NET_PARTITION:
+        add(m, r, VIZ_MARK_FAULT, -1, why, "network partitioned into %" PRId64 " sides", f[0]);
+        return;
+    case SIM_EV_NET_LINK:
+        add(m, r, VIZ_MARK_FAULT, -1, why,
+            "link %" PRId64 " \xe2\x86\x94 %" PRId64 " degraded (%" PRId64 "-%" PRId64
+            " us, loss %" PRId64 " ppm)",
+            f[0], f[1], f[2], f[3], f[4]);
+        return;
+    case SIM_EV_NET_HEAL:
+        if (f[0] < 0) {
+            add(m, r, VIZ_MARK_FAULT, -1, why, "network healed");
+        } else if (f[1] < 0) {
+            add(m, r, VIZ_MARK_FAULT, (int32_t)f[0], why, "node %" PRId64 "'s links healed", f[0]);
+        } else {
+            add(m, r, VIZ_MARK_FAULT, -1, why, "link %" PRId64 " \xe2\x86\x94 %" PRId64 " healed",
+                f[0], f[1]);
+        }
+        return;
+    default:
+        SIM_UNREACHABLE();
+    }
+}
+
+static void on_become(viz_markers *m, const sim_trace_rec *r, int32_t ep)
+{
+    const int32_t epoch = (int32_t)r->f[0];
+    const uint32_t voters = m->w->raft.voter_count;
+    const bool classic = m->w->raft.cfg.variant == RAFT_VARIANT_CLASSIC;
+    const uint8_t prev = ep >= 0 ? m->last_role[ep] : RAFT_ROLE_UNATTACHED;
+    char why[120];
+    switch (r->ev) {
+    case SIM_EV_RAFT_BECOME_PROSPECTIVE:
+        timer_why(m, r, ep, why, sizeof why);
+        add(m, r, VIZ_MARK_RAFT, r->node, why,
+            "node %" PRId32 " asks for pre-votes (epoch %" PRId32 ")", r->node, epoch);
+        break;
+    case SIM_EV_RAFT_BECOME_CANDIDATE:
+        if (prev == RAFT_ROLE_PROSPECTIVE) {
+            snprintf(why, sizeof why,
+                     "KIP-996: a majority granted its pre-vote (%" PRIu32 " of %" PRIu32
+                     " voters, itself included)",
+                     granted(m, ep, epoch, true), voters);
+        } else {
+            timer_why(m, r, ep, why, sizeof why);
+        }
+        add(m, r, VIZ_MARK_RAFT, r->node, why,
+            "node %" PRId32 " stands for election in epoch %" PRId32, r->node, epoch);
+        break;
+    case SIM_EV_RAFT_BECOME_LEADER:
+        if (voters == 1) {
+            snprintf(why, sizeof why, "it is the only voter: its own vote is a majority");
+        } else {
+            snprintf(why, sizeof why,
+                     "%s: a majority voted for it (%" PRIu32 " of %" PRIu32
+                     " voters, itself included)",
+                     classic ? "Raft \xc2\xa7"
+                               "5.2"
+                             : "KIP-595",
+                     granted(m, ep, epoch, false), voters);
+        }
+        add(m, r, VIZ_MARK_ELECTION, r->node, why,
+            "node %" PRId32 " elected leader in epoch %" PRId32, r->node, epoch);
+        break;
+    default:
+        break; /* follower, unattached, resigned: no marker of their own */
+    }
+    if (ep >= 0) {
+        static const sim_trace_ev order[] = {
+            SIM_EV_RAFT_BECOME_UNATTACHED, SIM_EV_RAFT_BECOME_PROSPECTIVE,
+            SIM_EV_RAFT_BECOME_CANDIDATE,  SIM_EV_RAFT_BECOME_LEADER,
+            SIM_EV_RAFT_BECOME_FOLLOWER,   SIM_EV_RAFT_BECOME_RESIGNED};
+        static_assert(sizeof order / sizeof order[0] == RAFT_ROLE_COUNT, "role order");
+        for (uint8_t k = 0; k < RAFT_ROLE_COUNT; k++)
+            if (order[k] == r->ev) m->last_role[ep] = k;
+    }
+}
+
+static void on_raft_other(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f;
+    char why[120];
+    switch (r->ev) {
+    case SIM_EV_RAFT_RESIGN:
+        if (f[1] == RAFT_RESIGN_CHECK_QUORUM) {
+            snprintf(why, sizeof why,
+                     "KAFKA-15489 check quorum: no Fetch from a majority of voters within "
+                     "1.5 x fetch timeout (%" PRIu32 " ms)",
+                     m->w->cfg->kraft.fetch_timeout_ms * 3 / 2);
+        } else if (f[1] == RAFT_RESIGN_SHUTDOWN) {
+            snprintf(why, sizeof why, "graceful shutdown: KIP-595 EndQuorumEpoch to the voters");
+        } else {
+            snprintf(why, sizeof why,
+                     "it heard of a higher epoch (Raft \xc2\xa7"
+                     "5.1)");
+        }
+        add(m, r, VIZ_MARK_RAFT, r->node, why,
+            "node %" PRId32 " resigns leadership of epoch %" PRId64, r->node, f[0]);
+        return;
+    case SIM_EV_RAFT_TRUNCATE:
+        add(m, r, VIZ_MARK_RAFT, r->node,
+            "KIP-595: the leader's Fetch response named a diverging epoch; the tail was never "
+            "committed",
+            "node %" PRId32 " truncates its log to offset %" PRId64, r->node, f[1]);
+        return;
+    case SIM_EV_RAFT_BACKOFF:
+        snprintf(why, sizeof why,
+                 "KIP-595: no majority; random backoff up to "
+                 "controller.quorum.election.backoff.max.ms (try %" PRId64 ")",
+                 f[2]);
+        add(m, r, VIZ_MARK_RAFT, r->node, why,
+            "node %" PRId32 " lost the election in epoch %" PRId64 ", backs off %" PRId64 " ms",
+            r->node, f[0], f[1] / 1000);
+        return;
+    default:
+        return;
+    }
+}
+
+static void on_broker(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f;
+    char why[120];
+    switch (r->ev) {
+    case SIM_EV_BROKER_REGISTER:
+        add(m, r, VIZ_MARK_BROKER, (int32_t)f[0],
+            "BrokerRegistration: a RegisterBrokerRecord; fenced until it has caught up",
+            "broker %" PRId64 " registered (broker epoch %" PRId64 ")", f[0], f[1]);
+        return;
+    case SIM_EV_BROKER_FENCE:
+        snprintf(why, sizeof why, "no heartbeat for broker.session.timeout.ms (%" PRIu32 " ms)",
+                 m->w->cfg->kraft.broker_session_timeout_ms);
+        add(m, r, VIZ_MARK_BROKER, (int32_t)f[0], why,
+            "broker %" PRId64 " fenced by controller %" PRId32, f[0], r->node);
+        return;
+    case SIM_EV_BROKER_UNFENCE:
+        add(m, r, VIZ_MARK_BROKER, (int32_t)f[0],
+            "it caught up to its registration record and stopped asking to be fenced",
+            "broker %" PRId64 " unfenced", f[0]);
+        return;
+    case SIM_EV_BROKER_SHUTDOWN:
+        add(m, r, VIZ_MARK_BROKER, (int32_t)f[0],
+            "its heartbeat asked to shut down: fenced at once, no session timeout",
+            "broker %" PRId64 " fenced for controlled shutdown", f[0]);
+        return;
+    default:
+        return;
+    }
+}
+
+void viz_markers_sink(void *ctx, const sim_trace_rec *r)
+{
+    viz_markers *m = ctx;
+    if (r->seq < m->next_seq) return; /* seen before a checkpoint was restored */
+    m->next_seq = r->seq + 1;
+    const int32_t ep = endpoint_of(m, r->node);
+    switch (r->ev) {
+    case SIM_EV_NOTE:
+        add(m, r, VIZ_MARK_NOTE, -1, "", "note: %s", r->text ? r->text : "");
+        return;
+    case SIM_EV_ACTION:
+        m->has_action = true;
+        m->action_index = r->f[0];
+        m->action_do = r->text;
+        m->action_at = r->t;
+        return;
+    case SIM_EV_ACTION_SKIPPED:
+        add(m, r, VIZ_MARK_WARNING, -1,
+            "an action that cannot apply when its time comes is skipped (spec \xc2\xa7"
+            "2)",
+            "skipped: %s", r->text ? r->text : "");
+        return;
+    case SIM_EV_CHECK_VIOLATION:
+        add(m, r, VIZ_MARK_VIOLATION, r->node, r->text, "INVARIANT VIOLATED: %s",
+            chk_invariant_name((chk_invariant)r->f[0]));
+        return;
+    case SIM_EV_NODE_CRASH:
+    case SIM_EV_NODE_POWER_OFF:
+    case SIM_EV_NODE_SHUTDOWN:
+    case SIM_EV_NODE_RESTART:
+    case SIM_EV_NODE_PAUSE:
+    case SIM_EV_NODE_RESUME:
+        on_node(m, r);
+        return;
+    case SIM_EV_NET_CUT:
+    case SIM_EV_NET_ISOLATE:
+    case SIM_EV_NET_PARTITION:
+    case SIM_EV_NET_LINK:
+    case SIM_EV_NET_HEAL:
+        on_net(m, r);
+        return;
+    case SIM_EV_RAFT_TIMEOUT:
+        if (ep >= 0) {
+            m->last_timer[ep] = (int8_t)r->f[1];
+            m->last_timer_at[ep] = r->t;
+        }
+        return;
+    case SIM_EV_RAFT_VOTE:
+        count_vote(m, r);
+        return;
+    case SIM_EV_RAFT_BECOME_UNATTACHED:
+    case SIM_EV_RAFT_BECOME_PROSPECTIVE:
+    case SIM_EV_RAFT_BECOME_CANDIDATE:
+    case SIM_EV_RAFT_BECOME_LEADER:
+    case SIM_EV_RAFT_BECOME_FOLLOWER:
+    case SIM_EV_RAFT_BECOME_RESIGNED:
+        on_become(m, r, ep);
+        return;
+    case SIM_EV_RAFT_RESIGN:
+    case SIM_EV_RAFT_TRUNCATE:
+    case SIM_EV_RAFT_BACKOFF:
+        on_raft_other(m, r);
+        return;
+    case SIM_EV_BROKER_REGISTER:
+    case SIM_EV_BROKER_FENCE:
+    case SIM_EV_BROKER_UNFENCE:
+    case SIM_EV_BROKER_SHUTDOWN:
+        on_broker(m, r);
+        return;
+    default:
+        return; /* sends, deliveries, drops, appends, HW moves: not markers */
+    }
+}

@@ -1,0 +1,207 @@
+/*
+ * viz.h — drawing a run with cairo: the layout, the view state, the panels, hit testing,
+ *   and headless PNG export. Used by the SDL window (sdl_window.c, the only SDL file)
+ *   and by `kraftlab render` / `run --plot`, which need no display.
+ *
+ * Role: viz reads the model through `const sim_world *` and never changes it; user
+ *   input reaches the model only as actions pushed by the session (session.h). Every
+ *   frame is drawn whole from (world, view): animation state is derived, e.g. a message
+ *   in flight sits at (now - sent) / (due - sent) along its link (style C.9).
+ * Model: none. Pictures of: the quorum's nodes (role by shape, label and colour, so it
+ *   reads without colour), raft epoch, vote, the election/fetch timer as a draining
+ *   arc, each node's metadata log with its committed part, messages in flight coloured
+ *   by family, lost messages fading where they were lost, crashed / paused / isolated
+ *   nodes and cut links, broker fencing, a timeline strip with faults and elections, an
+ *   event log, the current note, the seed and the virtual time.
+ * Owns / borrows: drawing functions borrow everything for the call. The view's markers
+ *   are borrowed from the session.
+ * Invariants: every viz_draw_* brackets its changes with cairo_save/cairo_restore; the
+ *   caller checks cairo_status once per frame.
+ * Determinism: no randomness, no wall clock: the same (world, view, size) gives the same
+ *   pixels on the same machine (fonts differ between machines, so tests compare
+ *   regions and colours, not golden images).
+ * Not modelled: n/a.
+ */
+#ifndef VIZ_H
+#define VIZ_H
+
+#include "../sim/world/world.h"
+
+#include <cairo.h>
+
+/* ---------------------------------------------------------------------------------
+ * Markers: what happened when, for the timeline strip, the event log and tooltips.
+ * The session collects them from the trace of a full run (session.c).
+ * ------------------------------------------------------------------------------- */
+
+typedef enum viz_marker_kind {
+    VIZ_MARK_FAULT = 0, /* crash, restart, pause, partition, cut, heal, ... */
+    VIZ_MARK_ELECTION,  /* a leader elected */
+    VIZ_MARK_RAFT,      /* prospective, candidate, resigned, timeouts, votes */
+    VIZ_MARK_BROKER,    /* registration, fencing, unfencing */
+    VIZ_MARK_NOTE,      /* a scenario note */
+    VIZ_MARK_WARNING,   /* a skipped action */
+    VIZ_MARK_VIOLATION, /* a checker saw a guarantee broken */
+    VIZ_MARK_KIND_COUNT
+} viz_marker_kind;
+
+typedef struct viz_marker {
+    sim_time t; /* virtual time, us */
+    viz_marker_kind kind;
+    int32_t node;   /* Kafka node id, -1 for cluster-wide */
+    char text[120]; /* one line for people: what happened */
+    char why[120];  /* the rule that fired and its cause, "" when obvious */
+} viz_marker;
+
+/* ---------------------------------------------------------------------------------
+ * Geometry
+ * ------------------------------------------------------------------------------- */
+
+typedef struct viz_rect {
+    double x, y, w, h;
+} viz_rect;
+
+typedef struct viz_layout {
+    double width, height; /* logical pixels (the surface may be scale x larger) */
+    double scale;         /* device pixels per logical pixel (HiDPI), >= 1 */
+    viz_rect status;      /* top bar: scenario, seed, virtual time, speed, state */
+    viz_rect caption;     /* the current note */
+    viz_rect cluster;     /* nodes, links, messages */
+    viz_rect logs;        /* one metadata-log row per node */
+    viz_rect events;      /* the event log */
+    viz_rect timeline;    /* the strip at the bottom */
+    uint32_t node_count;
+    double node_x[SIM_NODES_MAX], node_y[SIM_NODES_MAX]; /* centres, by endpoint */
+    double node_r;                                       /* node radius */
+} viz_layout;
+
+/* Places every panel and node for a window of width x height logical pixels. Voters on
+ * an arc of a circle, observers (dedicated brokers) on rows beneath, in node-id order. */
+void viz_layout_compute(viz_layout *l, const sim_world *w, double width, double height,
+                        double scale);
+
+/* ---------------------------------------------------------------------------------
+ * The view: everything drawn that is not model state.
+ * ------------------------------------------------------------------------------- */
+
+#define VIZ_MENU_ITEMS_MAX 10
+
+typedef struct viz_menu {
+    bool open;
+    int32_t endpoint; /* the node it is for */
+    double x, y;      /* top-left, logical pixels */
+    uint32_t item_count;
+    scn_action_kind items[VIZ_MENU_ITEMS_MAX]; /* crash, restart, shutdown, power_off,
+                                                  pause, resume, isolate, heal, timeout */
+} viz_menu;
+
+typedef struct viz_view {
+    const char *scenario_name;
+    const char *title; /* may be NULL */
+    uint64_t seed;
+    sim_time end_us; /* the run's end, for the timeline strip */
+    double speed;    /* virtual seconds per wall second: 0.001 .. 1000 */
+    bool playing;
+    bool waiting_on_note; /* guided tour: paused at a note until the learner continues */
+    bool show_help;
+    /* Selection and hover (endpoint indexes; -1 none). */
+    int32_t selected_node;
+    uint64_t selected_msg; /* net message id; 0 none */
+    int32_t hover_node;
+    bool hover_timeline;
+    sim_time hover_t; /* the instant under the mouse on the strip */
+    /* Dragging from a node to another to cut (or heal) their link. */
+    bool dragging;
+    int32_t drag_from;
+    double drag_x, drag_y;
+    viz_menu menu;
+    /* From the session (borrowed). Markers are sorted by time and cover the whole run
+     * as far as it has been simulated. */
+    const viz_marker *markers;
+    uint32_t marker_count;
+    const char *flash; /* a transient status line ("saved to x.json"), may be NULL */
+} viz_view;
+
+void viz_view_init(viz_view *v, const sim_world *w);
+
+/* ---------------------------------------------------------------------------------
+ * Drawing
+ * ------------------------------------------------------------------------------- */
+
+/* Draws the whole frame (background, every panel, overlays). The cairo context's user
+ * space is logical pixels (the caller applied the HiDPI scale). */
+void viz_draw_frame(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+
+/* The panels, for tests and for callers that compose their own frame. */
+void viz_draw_status(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+void viz_draw_caption(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+void viz_draw_cluster(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+void viz_draw_logs(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+void viz_draw_events(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+void viz_draw_timeline(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+void viz_draw_overlays(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+
+/* The colour a node's body is filled with for its current state (tests sample it). */
+typedef struct viz_rgb {
+    double r, g, b;
+} viz_rgb;
+viz_rgb viz_node_fill(const sim_world *w, int32_t endpoint);
+
+/* Messages drawn now: in flight between running endpoints, plus recent drops still
+ * fading. Fills out[] (views valid until the next step) and returns how many. A crashed
+ * node's messages are never drawn: they are gone with its connections. */
+typedef struct viz_msg {
+    uint64_t id;
+    int32_t from, to; /* endpoints */
+    net_msg_kind kind;
+    double progress; /* 0 at the sender .. 1 at the receiver */
+    double fade;     /* 1 opaque .. 0 gone (drops fade out where they were lost) */
+    bool dropped;
+    const net_msg *msg; /* NULL for a drop note */
+} viz_msg;
+uint32_t viz_visible_messages(const sim_world *w, viz_msg *out, uint32_t max);
+/* Where message m is drawn, in logical pixels (on its direction's lane of the link). */
+void viz_msg_position(const viz_layout *l, const viz_msg *m, double *x, double *y);
+
+/* ---------------------------------------------------------------------------------
+ * Hit testing (logical pixels)
+ * ------------------------------------------------------------------------------- */
+
+int32_t viz_hit_node(const viz_layout *l, double x, double y); /* endpoint or -1 */
+uint64_t viz_hit_message(const viz_layout *l, const sim_world *w, double x, double y); /* 0 */
+bool viz_hit_timeline(const viz_layout *l, const viz_view *v, double x, double y, sim_time *t_out);
+int32_t viz_hit_menu(const viz_layout *l, const viz_view *v, double x, double y); /* item */
+/* Fills a node's menu with the actions that apply to it now, placed beside it. */
+void viz_menu_open(viz_menu *m, const viz_layout *l, const sim_world *w, int32_t endpoint);
+/* Centre of menu item i, for synthesised clicks in the deterministic test mode. */
+void viz_menu_item_center(const viz_layout *l, const viz_menu *m, uint32_t i, double *x, double *y);
+
+/* ---------------------------------------------------------------------------------
+ * Headless output
+ * ------------------------------------------------------------------------------- */
+
+/* Draws one frame of width x height pixels and writes it as PNG. SIM_EIO when the file
+ * cannot be written (message on stderr). */
+sim_err viz_render_png(const sim_world *w, const viz_view *v, int width, int height,
+                       const char *path);
+
+/* A chart over virtual time for `run --plot`: one sample per step of the run. */
+typedef struct viz_sample {
+    sim_time t;
+    int32_t max_epoch;   /* highest raft epoch on any node */
+    int32_t leader;      /* Kafka id of the controller leader, -1 none */
+    int64_t metadata_hw; /* the leader's metadata high watermark (or -1) */
+    bool available;      /* a leader could reach a majority */
+    uint32_t fenced_brokers;
+    uint32_t in_flight; /* messages in flight */
+} viz_sample;
+
+/* Fills *out with the world's state now (for `run --plot`, between sim_world_run_until
+ * calls; reads only). */
+void viz_sample_world(const sim_world *w, viz_sample *out);
+
+sim_err viz_plot_png(const viz_sample *samples, uint32_t sample_count, const viz_marker *markers,
+                     uint32_t marker_count, const char *title, int width, int height,
+                     const char *path);
+
+#endif

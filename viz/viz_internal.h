@@ -1,0 +1,131 @@
+/*
+ * viz_internal.h — what the viz panels share and nobody else needs: the palette, text
+ *   helpers, node and message geometry.
+ *
+ * Role: included by the drawing files of viz/ only; callers use viz.h.
+ * Model: none. The palette is Okabe & Ito's colour-blind-safe set ("Color Universal
+ *   Design", 2008) on a light background; every state that colour shows is also shown by
+ *   a shape or a word, so the picture reads in grey scale too.
+ * Owns / borrows: nothing; every helper borrows its arguments for the call.
+ * Invariants: helpers that change the cairo state restore it before returning.
+ * Determinism: pure functions of their arguments.
+ * Not modelled: n/a.
+ */
+#ifndef VIZ_INTERNAL_H
+#define VIZ_INTERNAL_H
+
+#include "viz.h"
+
+#define VIZ_PI 3.14159265358979323846
+
+/* ---------------------------------------------------------------------------------
+ * Palette
+ * ------------------------------------------------------------------------------- */
+
+#define VIZ_RGB(hex)                                                                               \
+    ((viz_rgb){((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex)&0xff) / 255.0})
+
+/* Okabe–Ito. */
+#define VIZ_C_ORANGE    0xE69F00
+#define VIZ_C_SKY       0x56B4E9
+#define VIZ_C_GREEN     0x009E73
+#define VIZ_C_YELLOW    0xF0E442
+#define VIZ_C_BLUE      0x0072B2
+#define VIZ_C_VERMILION 0xD55E00
+#define VIZ_C_PURPLE    0xCC79A7
+/* Neutrals of the light theme. */
+#define VIZ_C_BG       0xF4F4F1
+#define VIZ_C_PANEL    0xFFFFFF
+#define VIZ_C_BORDER   0xD4D4D0
+#define VIZ_C_TEXT     0x202020
+#define VIZ_C_TEXT_DIM 0x6A6A6A
+#define VIZ_C_LINK     0xC4C4C4
+#define VIZ_C_CRASHED  0xDCDCDC
+
+/* Node fills, one per state (viz_node_fill picks among them). */
+#define VIZ_FILL_LEADER      VIZ_C_BLUE
+#define VIZ_FILL_FOLLOWER    0xD3E8F6
+#define VIZ_FILL_CANDIDATE   VIZ_C_YELLOW
+#define VIZ_FILL_PROSPECTIVE 0xF8F2B8
+#define VIZ_FILL_UNATTACHED  0xFFFFFF
+#define VIZ_FILL_RESIGNED    0xB4B4B4
+#define VIZ_FILL_OBSERVER    0xCDEBDF /* an observer (dedicated broker) following */
+
+void viz__set_rgb(cairo_t *cr, viz_rgb c);
+void viz__set_hex(cairo_t *cr, uint32_t hex);
+void viz__set_hex_alpha(cairo_t *cr, uint32_t hex, double alpha);
+/* The colour of a message family ("vote", "fetch", "heartbeat", ...). */
+uint32_t viz__family_hex(net_msg_kind kind);
+/* The colour of raft epoch `epoch` in the log panel (cycles through six). */
+uint32_t viz__epoch_hex(int32_t epoch);
+uint32_t viz__marker_hex(viz_marker_kind kind);
+const char *viz__marker_kind_name(viz_marker_kind kind);
+
+/* ---------------------------------------------------------------------------------
+ * Text (cairo's toy API; fonts differ between machines, sizes do not)
+ * ------------------------------------------------------------------------------- */
+
+typedef enum viz__align {
+    VIZ_ALIGN_LEFT = 0,
+    VIZ_ALIGN_CENTER,
+    VIZ_ALIGN_RIGHT,
+} viz__align;
+
+void viz__font(cairo_t *cr, double size, bool bold);
+void viz__font_mono(cairo_t *cr, double size);
+/* Shows `s` with its baseline at y; returns the advance width. LEFT needs no measuring. */
+double viz__text(cairo_t *cr, double x, double y, const char *s, viz__align align);
+double viz__text_width(cairo_t *cr, const char *s);
+/* "12.345 s" style: whole seconds and milliseconds of a virtual time. */
+void viz__format_time(sim_time t, char *buf, size_t buf_bytes);
+
+/* ---------------------------------------------------------------------------------
+ * Shapes
+ * ------------------------------------------------------------------------------- */
+
+/* A full circle as a new sub-path (never joined to the current point, which text
+ * leaves set). */
+void viz__circle(cairo_t *cr, double x, double y, double r);
+void viz__rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r);
+/* A panel: white rounded rectangle with a border, and a title in its top-left corner.
+ * Returns the y of the first line below the title. */
+double viz__panel(cairo_t *cr, viz_rect r, const char *title);
+bool viz__rect_contains(viz_rect r, double x, double y);
+
+/* ---------------------------------------------------------------------------------
+ * Geometry shared by drawing and hit testing
+ * ------------------------------------------------------------------------------- */
+
+/* Two lanes per link, one per direction, this far from the centre line. */
+#define VIZ_LANE_PX 4.0
+/* How long (virtual us) a dropped message takes to fade out. */
+sim_time viz__fade_us(const sim_world *w);
+/* Where message progress p (0..1) from `from` to `to` sits, in logical pixels. */
+void viz__msg_point(const viz_layout *l, int32_t from, int32_t to, double p, double *x, double *y);
+/* The whole lane from `from` to `to` as a path (a straight line or a bowed curve). */
+void viz__link_path(cairo_t *cr, const viz_layout *l, int32_t from, int32_t to);
+/* The messages drawn now, with positions (up to max). */
+#define VIZ_MSGS_MAX 1024u
+
+/* Timeline strip geometry: the bar inside l->timeline that maps [0, end_us]. */
+viz_rect viz__timeline_bar(const viz_layout *l);
+double viz__timeline_x(const viz_layout *l, sim_time end_us, sim_time t);
+
+/* Menu geometry. */
+#define VIZ_MENU_W       190.0
+#define VIZ_MENU_TITLE_H 24.0
+#define VIZ_MENU_ITEM_H  26.0
+const char *viz__menu_label(scn_action_kind kind);
+
+/* First index of markers with t > now (markers sorted by t). */
+uint32_t viz__markers_upto(const viz_view *v, sim_time now);
+
+/* Endpoint state helpers. */
+const raft_node *viz__raft(const sim_world *w, int32_t endpoint); /* NULL: no metadata log */
+bool viz__node_down(const sim_world *w, int32_t endpoint);
+/* True when every link from and to every other node is cut. */
+bool viz__node_isolated(const sim_world *w, int32_t endpoint);
+/* True when any link from or to the endpoint is cut or degraded. */
+bool viz__node_has_net_fault(const sim_world *w, int32_t endpoint);
+
+#endif
