@@ -57,6 +57,7 @@ int main(void)
     viz_layout_compute(&l, s->world, 1280, 800, 1.0);
     cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1280, 800);
     viz_session_seek(s, 5000000);
+    draw_ms(surf, &l, s->world, &v); /* warm-up: the first frame loads the fonts */
     const int frames = 300;
     double total = 0, worst = 0;
     uint32_t msgs_max = 0;
