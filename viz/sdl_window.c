@@ -10,8 +10,9 @@
  *   drag node → node: cut that direction (over a cut link: heal it) ·
  *   click or drag on the timeline: scrub · t force a timeout on the selected node ·
  *   s save the session · ? help · q / Esc quit (Esc first closes the menu or help).
- * Owns / borrows: owns the SDL window, renderer, texture and the cairo image surface.
- * Invariants: the cairo surface always matches the texture's pixel size.
+ * Owns / borrows: owns the SDL window, renderer and streaming texture.
+ * Invariants: the texture always has the renderer's output size in device pixels; each
+ *   frame is drawn whole into it (a locked streaming texture's old content is undefined).
  * Not modelled: n/a.
  */
 #include "window.h"
@@ -35,7 +36,6 @@ typedef struct win {
     SDL_Window *window;
     SDL_Renderer *renderer;
     SDL_Texture *texture;
-    cairo_surface_t *surface;
     int pixel_w, pixel_h;     /* texture size, device pixels */
     int logical_w, logical_h; /* window size */
     uint32_t speed_index;
@@ -517,7 +517,6 @@ static bool resize(win *w)
     }
     if (pw == w->pixel_w && ph == w->pixel_h && w->texture != NULL) return true;
     if (w->texture != NULL) SDL_DestroyTexture(w->texture);
-    if (w->surface != NULL) cairo_surface_destroy(w->surface);
     w->pixel_w = pw;
     w->pixel_h = ph;
     w->texture = SDL_CreateTexture(w->renderer, SDL_PIXELFORMAT_ARGB8888,
@@ -526,27 +525,36 @@ static bool resize(win *w)
         fprintf(stderr, "kraftlab watch: %s\n", SDL_GetError());
         return false;
     }
-    w->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
     const double scale = w->logical_w > 0 ? (double)pw / w->logical_w : 1.0;
     viz_layout_compute(&w->layout, w->s->world, w->logical_w, w->logical_h, scale);
-    return cairo_surface_status(w->surface) == CAIRO_STATUS_SUCCESS;
+    return true;
 }
 
+/* Draws straight into the locked streaming texture: cairo's ARGB32 is SDL's ARGB8888 on
+ * every little- and big-endian host (both are native-endian 32-bit words). */
 static bool draw(win *w)
 {
-    cairo_t *cr = cairo_create(w->surface);
+    void *pixels = NULL;
+    int pitch = 0;
+    if (SDL_LockTexture(w->texture, NULL, &pixels, &pitch) != 0) {
+        fprintf(stderr, "kraftlab watch: %s\n", SDL_GetError());
+        return false;
+    }
+    cairo_surface_t *surf = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32,
+                                                                w->pixel_w, w->pixel_h, pitch);
+    cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, w->layout.scale, w->layout.scale);
     viz_draw_frame(cr, &w->layout, w->s->world, &w->view);
     const cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
+    cairo_surface_flush(surf);
+    cairo_surface_destroy(surf);
+    SDL_UnlockTexture(w->texture);
     if (st != CAIRO_STATUS_SUCCESS) {
         fprintf(stderr, "kraftlab watch: drawing failed: %s\n", cairo_status_to_string(st));
         return false;
     }
-    cairo_surface_flush(w->surface);
-    if (SDL_UpdateTexture(w->texture, NULL, cairo_image_surface_get_data(w->surface),
-                          cairo_image_surface_get_stride(w->surface)) != 0 ||
-        SDL_RenderClear(w->renderer) != 0 ||
+    if (SDL_RenderClear(w->renderer) != 0 ||
         SDL_RenderCopy(w->renderer, w->texture, NULL, NULL) != 0) {
         fprintf(stderr, "kraftlab watch: %s\n", SDL_GetError());
         return false;
@@ -584,7 +592,6 @@ static int open_window(win *w)
 
 static void close_window(win *w)
 {
-    if (w->surface != NULL) cairo_surface_destroy(w->surface);
     if (w->texture != NULL) SDL_DestroyTexture(w->texture);
     if (w->renderer != NULL) SDL_DestroyRenderer(w->renderer);
     if (w->window != NULL) SDL_DestroyWindow(w->window);

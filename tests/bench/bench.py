@@ -9,6 +9,7 @@ Usage: bench.py KRAFTLAB
 """
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import sys
@@ -37,6 +38,22 @@ def run(kraftlab, args):
             sys.exit(f"bench: kraftlab run {' '.join(args)} exited {proc.returncode}")
         out.seek(0)
         return wall, json.loads(out.read()), usage.ru_maxrss
+
+
+def window_fps(kraftlab):
+    """Frames per second the real window loop sustains (0 when Xvfb is missing): the
+    time of 600 frames minus the time of 1 frame (window and Xvfb start-up)."""
+    if shutil.which("xvfb-run") is None:
+        return 0
+    def timed(frames):
+        t0 = time.monotonic()
+        subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", kraftlab, "watch",
+                        "scenarios/quickstart.json", "--no-tour", "--frames", str(frames)],
+                       capture_output=True, check=True)
+        return time.monotonic() - t0
+    base = min(timed(1) for _ in range(3))
+    full = min(timed(601) for _ in range(3))
+    return 600 / max(full - base, 1e-6)
 
 
 def main():
@@ -71,6 +88,10 @@ def main():
           f" {viz['frame_9_nodes_ms_max']:.2f} ms max (up to {viz['frame_messages_max']} messages"
           f" drawn); scrub back 5 min in a 10 min run: {viz['scrub_back_5min_ms']:.1f} ms"
           f" ({viz['checkpoints']} checkpoints, {viz['checkpoint_bytes'] / 1024:.0f} KiB)")
+    viz["window_fps"] = window_fps(kraftlab)
+    if viz["window_fps"]:
+        print(f"viewer window under Xvfb (software rendering, no vsync): "
+              f"{viz['window_fps']:.0f} frames per second at x1 on quickstart")
     with open("build/bench.json", "w") as f:
         json.dump({"repeat": REPEAT, "cases": rows, "viewer": viz}, f, indent=2)
         f.write("\n")
