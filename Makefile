@@ -129,6 +129,7 @@ test: deps
 	@sh tests/tools/scenario-tests.sh $(BUILD)/kraftlab
 	@/usr/bin/python3 tests/tools/schema-test.py
 	@sh tests/tools/partition-cli.sh $(BUILD)/kraftlab
+	@sh tests/tools/assign-cli.sh $(BUILD)/kraftlab
 	@sh tests/viz/render-cli.sh $(BUILD)/kraftlab
 	@sh tests/viz/watch-xvfb.sh $(BUILD)/kraftlab
 	@sh tests/tools/determinism.sh

@@ -73,5 +73,6 @@ int cmd_describe(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_partition(int argc, char **argv);
+int cmd_assign(int argc, char **argv);
 
 #endif

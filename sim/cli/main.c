@@ -27,6 +27,8 @@ static const char usage_text[] =
     "  watch SCENARIO     the animated viewer: play, pause, scrub, inject faults by clicking\n"
     "  render SCENARIO    draw the viewer's picture at an instant (PNG), no display needed\n"
     "  partition KEY...   which partition Kafka's default partitioner picks for each key\n"
+    "  assign FILE|-      run a consumer partition assignor (range, roundrobin, sticky,\n"
+    "                     cooperative-sticky) as Kafka's does\n"
     "  version            version and build revision\n"
     "\n"
     "Run 'kraftlab COMMAND --help' for the flags of a command.\n"
@@ -62,11 +64,11 @@ int main(int argc, char **argv)
     } commands[] = {
         {"run", cmd_run},           {"check", cmd_check},         {"sweep", cmd_sweep},
         {"describe", cmd_describe}, {"version", cmd_version},     {"render", cmd_render},
-        {"watch", cmd_watch},       {"partition", cmd_partition},
+        {"watch", cmd_watch},       {"partition", cmd_partition}, {"assign", cmd_assign},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
-    static const char *later[] = {"assign", "lab", "reassign"};
+    static const char *later[] = {"lab", "reassign"};
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
         if (strcmp(cmd, later[i]) == 0) {
             fprintf(stderr, "kraftlab: '%s' is not in this build yet (see docs/)\n", cmd);
