@@ -49,6 +49,11 @@ int cli_common_flag(cli_common *c, int argc, char **argv, int *i, const char *cm
 int cli_load(const cli_common *c, scn_config **out);
 
 uint64_t cli_seed(const cli_common *c, const scn_config *cfg);
+
+/* A world for the command, with the panic context pointing at it so an internal error
+ * prints `kraftlab run PATH --seed N`. Free with cli_world_free. */
+sim_world *cli_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us);
+void cli_world_free(sim_world *w);
 sim_time cli_until(const cli_common *c);
 
 bool cli_parse_u64(const char *s, uint64_t *out);

@@ -229,14 +229,14 @@ int cmd_describe(int argc, char **argv)
         scn_config_free(cfg);
         return cli_usage_error("describe", "--at is after the scenario's duration");
     }
-    sim_world *w = sim_world_new(cfg, cli_seed(&c, cfg), at);
+    sim_world *w = cli_world_new(cfg, cli_seed(&c, cfg), at);
     sim_world_run_until(w, at);
     if (strcmp(what, "quorum") == 0) {
         describe_quorum(w);
     } else {
         describe_brokers(w);
     }
-    sim_world_free(w);
+    cli_world_free(w);
     scn_config_free(cfg);
     return CLI_EXIT_OK;
 }

@@ -15,7 +15,6 @@
 #include "cli.h"
 #include "../../viz/markers.h"
 #include "../../viz/viz.h"
-#include "../core/sim_assert.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -252,19 +251,12 @@ int cmd_render(int argc, char **argv)
         rc = cli_usage_error("render", "%s is after the end of the run (%" PRIu64 " ms)",
                              o.has_at ? "--at" : "--to", end / 1000u);
     } else {
-        sim_world *w = sim_world_new(cfg, seed, cli_until(&c));
-        sim_panic_context_set(&(sim_panic_context){.scenario_path = c.scenario_path,
-                                                   .seed = seed,
-                                                   .now = &w->engine.now,
-                                                   .event_seq = &w->engine.events_run,
-                                                   .dump_recent = sim_trace_dump_recent,
-                                                   .dump_ctx = &w->engine.trace});
+        sim_world *w = cli_world_new(cfg, seed, cli_until(&c));
         viz_view v;
         viz_view_init(&v, w);
         viz_markers_to_view(&markers, &v);
         rc = draw_frames(&o, w, &v);
-        sim_panic_context_set(NULL);
-        sim_world_free(w);
+        cli_world_free(w);
     }
     viz_markers_deinit(&markers);
     sim_world_free(full);

@@ -150,13 +150,7 @@ int cmd_run(int argc, char **argv)
 
     const uint64_t seed = cli_seed(&c, cfg);
     const double t0 = cli_wall_ms();
-    sim_world *w = sim_world_new(cfg, seed, cli_until(&c));
-    sim_panic_context_set(&(sim_panic_context){.scenario_path = c.scenario_path,
-                                               .seed = seed,
-                                               .now = &w->engine.now,
-                                               .event_seq = &w->engine.events_run,
-                                               .dump_recent = sim_trace_dump_recent,
-                                               .dump_ctx = &w->engine.trace});
+    sim_world *w = cli_world_new(cfg, seed, cli_until(&c));
     trace_jsonl tj;
     trace_perfetto tp;
     story st = {stdout};
@@ -198,8 +192,7 @@ int cmd_run(int argc, char **argv)
     if (trace_file != NULL && trace_file != stdout && fclose(trace_file) != 0) rc = CLI_EXIT_ENV;
     if (perfetto_file != NULL && perfetto_file != stdout && fclose(perfetto_file) != 0)
         rc = CLI_EXIT_ENV;
-    sim_panic_context_set(NULL);
-    sim_world_free(w);
+    cli_world_free(w);
     scn_config_free(cfg);
     if (rc != CLI_EXIT_OK) return rc;
     return ok ? CLI_EXIT_OK : CLI_EXIT_FAILED;

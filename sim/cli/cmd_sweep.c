@@ -15,7 +15,6 @@
  * Not modelled: n/a.
  */
 #include "cli.h"
-#include "../core/sim_assert.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -127,15 +126,8 @@ static void failure_reason(json_t *summary, char *buf, size_t n)
 
 static void run_one(const scn_config *cfg, uint64_t seed, sim_time until, run_result *out)
 {
-    sim_world *w = sim_world_new(cfg, seed, until);
-    sim_panic_context_set(&(sim_panic_context){.scenario_path = cfg->path,
-                                               .seed = seed,
-                                               .now = &w->engine.now,
-                                               .event_seq = &w->engine.events_run,
-                                               .dump_recent = sim_trace_dump_recent,
-                                               .dump_ctx = &w->engine.trace});
+    sim_world *w = cli_world_new(cfg, seed, until);
     sim_world_run(w);
-    sim_panic_context_set(NULL);
     json_t *summary = cli_summary(w, 0.0);
     out->seed = seed;
     out->ok = cli_summary_finish(summary, cfg, w);
@@ -143,7 +135,7 @@ static void run_one(const scn_config *cfg, uint64_t seed, sim_time until, run_re
     out->values = json_object();
     flatten(out->values, "", summary);
     json_decref(summary);
-    sim_world_free(w);
+    cli_world_free(w);
 }
 
 /* ---------------------------------------------------------------------------------

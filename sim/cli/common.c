@@ -7,6 +7,7 @@
  * Determinism: cli_wall_ms is the only clock read in the program.
  */
 #include "cli.h"
+#include "../core/sim_assert.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -108,6 +109,24 @@ uint64_t cli_seed(const cli_common *c, const scn_config *cfg)
 sim_time cli_until(const cli_common *c)
 {
     return c->has_until ? c->until_us : SIM_TIME_NEVER;
+}
+
+sim_world *cli_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us)
+{
+    sim_world *w = sim_world_new(cfg, seed, until_us);
+    sim_panic_context_set(&(sim_panic_context){.scenario_path = cfg->path,
+                                               .seed = seed,
+                                               .now = &w->engine.now,
+                                               .event_seq = &w->engine.events_run,
+                                               .dump_recent = sim_trace_dump_recent,
+                                               .dump_ctx = &w->engine.trace});
+    return w;
+}
+
+void cli_world_free(sim_world *w)
+{
+    sim_panic_context_set(NULL);
+    sim_world_free(w);
 }
 
 double cli_wall_ms(void)
