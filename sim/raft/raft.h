@@ -18,13 +18,18 @@
  *     candidate's (last epoch, log end offset), compared epoch first; one vote per epoch.
  *     Pre-vote asks the same question without bumping or persisting the epoch; a
  *     follower that has fetched from its leader refuses pre-votes, a resigned former
- *     leader grants them. A lost election backs off
- *     min(100ms * uniform[0, 2 << min(20, retries - 1)), backoff max), then starts
- *     again (with pre-vote: from Prospective).
- *   - A higher epoch in a Vote, BeginQuorumEpoch or EndQuorumEpoch request, or in any
- *     response, moves the receiver to that epoch (Follower if the leader is named, else
- *     Unattached). A pre-vote never moves its receiver; a Fetch from a higher epoch is
- *     answered UNKNOWN_LEADER_EPOCH (Kafka's validateLeaderOnlyRequest).
+ *     leader grants them. Timers with pre-vote (KafkaRaftClient in 4.0): a prospective
+ *     rejected by a majority or timed out returns at once to Follower (leader known) or
+ *     Unattached in its epoch; a candidate whose election times out returns at once to
+ *     Prospective; a candidate rejected by a majority backs off
+ *     min(100ms * uniform[0, 2 << min(20, retries - 1)), backoff max), then becomes
+ *     Prospective. Without pre-vote (before 4.0) a timed-out or rejected candidate backs
+ *     off the same way, then stands again in the next epoch.
+ *   - A higher epoch in a Vote (pre-vote included), BeginQuorumEpoch or EndQuorumEpoch
+ *     request, or in any response, moves the receiver to that epoch (Follower if the
+ *     leader is named, else Unattached); a pre-vote in the receiver's epoch or below
+ *     changes nothing. A Fetch from a higher epoch is answered UNKNOWN_LEADER_EPOCH
+ *     (Kafka's validateLeaderOnlyRequest).
  *   - Replication is pull-based: followers and observers send Fetch(fetch offset, last
  *     fetched epoch); the leader answers with at most RAFT_FETCH_RECORDS_MAX records,
  *     long-polls an idle Fetch for fetch_max_wait_us, and answers a divergent position
@@ -73,7 +78,9 @@
  *   on new data or on max wait, as in 4.0). Observers whose fetches time out return to
  *   Unattached in the same epoch to rediscover the leader (Kafka keeps them Follower and
  *   asks a random voter). A restarted node that had voted for itself comes back
- *   Unattached with that vote kept, not Candidate. In CLASSIC, shutdown sends nothing.
+ *   Unattached with that vote kept, not Candidate. Later Kafka versions are not followed:
+ *   since 4.1 (KAFKA-18345) a candidate rejected by a majority waits out its election
+ *   timeout instead of backing off. In CLASSIC, shutdown sends nothing.
  */
 #ifndef RAFT_H
 #define RAFT_H
@@ -223,6 +230,8 @@ typedef struct raft_node {
     uint64_t votes_rejected;
     uint32_t retries;             /* elections lost in a row, for the backoff (>= 1 when used) */
     bool backing_off;             /* candidate waiting out its election backoff */
+    sim_time election_due;        /* us; while backing off: when the candidate's election
+                                     timer (still running in Kafka) expires */
     bool has_fetched_from_leader; /* KIP-996: a fetch succeeded in this follower term */
     /* Leader and resigned state (internal). */
     int64_t epoch_start_offset;         /* LEO when it became leader */

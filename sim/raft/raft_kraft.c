@@ -12,14 +12,18 @@
  *     Fetch with DivergingEpoch and truncation, the LeaderChange record and the HW rule.
  *   - KIP-996 (pre-vote, Kafka 4.0): the Prospective state; pre-votes neither bump nor
  *     persist the epoch; a follower that has fetched from its leader in this epoch
- *     refuses them; a lost or timed-out pre-vote returns to Follower (leader known) or
- *     Unattached. A lost or timed-out election backs off, then starts over from
- *     Prospective. A Resigned replica grants pre-votes (KAFKA-20895 describes exactly
+ *     refuses them; a pre-vote from a higher epoch moves the receiver to that epoch
+ *     first (KAFKA-17641); a lost or timed-out pre-vote returns to Follower (leader
+ *     known) or Unattached, without backoff; a timed-out candidate returns straight to
+ *     Prospective, a candidate rejected by a majority backs off first (KAFKA-17642,
+ *     as released in 4.0; 4.1 replaced that backoff by the rest of the election timeout,
+ *     KAFKA-18345). A Resigned replica grants pre-votes (KAFKA-20895 describes exactly
  *     this 4.x behaviour and its consequence for graceful shutdown with > 3 voters).
  *   - KAFKA-15489 (check quorum, 3.7): a leader not fetched from by a majority of voters
  *     (itself counted) within 1.5 x fetch.timeout resigns; never with a single voter.
  *   - KafkaRaftClient details (AK 4.0): election backoff
- *     min(100ms * rnd(2 << min(20, retries - 1)), backoff max); BeginQuorumEpoch sent
+ *     min(100ms * rnd(2 << min(20, retries - 1)), backoff max) after a majority
+ *     rejection (and, without pre-vote, after a timeout); BeginQuorumEpoch sent
  *     to every voter every fetch.timeout / 2; successor backoff on EndQuorumEpoch
  *     (strictExponentialElectionBackoffMs); a long-polled Fetch completes on new data or
  *     after its max wait with the answer it had when it arrived; Fetch request timeout
@@ -63,12 +67,17 @@ static sim_time check_quorum_timeout(const raft_cluster *c)
 }
 
 /* Kafka keeps the remaining election time when a replica moves to a higher epoch from
- * a state whose election timer is running (QuorumState.transitionToUnattached). */
+ * a state whose election timer is running (QuorumState.transitionToUnattached). A
+ * candidate's election timer keeps running while it backs off (CandidateState has two
+ * timers), so its remaining time is taken from the deadline saved in start_backoff. */
 static sim_time remaining_or_random(raft_cluster *c, raft_node *n)
 {
+    if (n->role == RAFT_ROLE_CANDIDATE && n->backing_off) {
+        const sim_time now = c->engine->now;
+        return n->election_due > now ? n->election_due - now : 0;
+    }
     const bool keeps = n->role == RAFT_ROLE_UNATTACHED || n->role == RAFT_ROLE_PROSPECTIVE ||
-                       n->role == RAFT_ROLE_RESIGNED ||
-                       (n->role == RAFT_ROLE_CANDIDATE && !n->backing_off);
+                       n->role == RAFT_ROLE_RESIGNED || n->role == RAFT_ROLE_CANDIDATE;
     const sim_time due = sim_engine_due(c->engine, n->state_timer);
     if (keeps && n->state_timer_kind == RAFT_TIMER_ELECTION && due != SIM_TIME_NEVER) {
         SIM_ASSERT(due >= c->engine->now);
@@ -482,12 +491,17 @@ static void send_vote_requests(raft_cluster *c, raft_node *n, bool pre_vote)
     }
 }
 
-/* KIP-595: after a lost election, wait
- * min(RETRY_BACKOFF_BASE_MS * rnd(2 << min(20, retries - 1)), election.backoff.max.ms). */
+/* KafkaRaftClient.binaryExponentialElectionBackoffMs: wait
+ * min(RETRY_BACKOFF_BASE_MS * rnd(2 << min(20, retries - 1)), election.backoff.max.ms).
+ * Kafka 4.0 backs off only a candidate rejected by a majority (maybeHandleElectionLoss);
+ * without pre-vote (before 4.0) also one whose election timed out (pollCandidate). */
 static void start_backoff(raft_cluster *c, raft_node *n)
 {
     SIM_ASSERT(n->role == RAFT_ROLE_CANDIDATE && !n->backing_off);
     SIM_ASSERT(n->retries >= 1);
+    /* CandidateState.startBackingOff leaves the election timer running. */
+    const sim_time due = sim_engine_due(c->engine, n->state_timer);
+    n->election_due = due != SIM_TIME_NEVER ? due : c->engine->now;
     const uint32_t shift = n->retries - 1u < 20u ? n->retries - 1u : 20u;
     const uint64_t draw = sim_rng_below(&n->rng, (uint64_t)2u << shift);
     sim_time backoff = RAFT_ELECTION_BACKOFF_BASE_US * draw;
@@ -498,8 +512,10 @@ static void start_backoff(raft_cluster *c, raft_node *n)
     raft__set_state_timer(c, n, RAFT_TIMER_BACKOFF, backoff);
 }
 
-/* KIP-996: a prospective that lost (or timed out) goes back to following the leader it
- * knew, or to Unattached in the same epoch, keeping its vote. */
+/* KIP-996 (KafkaRaftClient.prospectiveTransitionAfterElectionLoss): a prospective
+ * rejected by a majority (maybeHandleElectionLoss) or whose election timed out
+ * (pollProspective) goes back to following the leader it knew, or to Unattached in the
+ * same epoch, keeping its vote. No backoff. */
 static void prospective_lost(raft_cluster *c, raft_node *n, bool rejected)
 {
     SIM_ASSERT(n->role == RAFT_ROLE_PROSPECTIVE);
@@ -516,8 +532,9 @@ static void prospective_lost(raft_cluster *c, raft_node *n, bool rejected)
 
 static void become_leader(raft_cluster *c, raft_node *n);
 
-/* KIP-595 / KIP-996: a majority of (pre-)votes wins; once the majority is out of reach
- * a prospective gives up and a candidate backs off at once. */
+/* KIP-595 / KIP-996 (KafkaRaftClient.maybeTransitionForward, maybeHandleElectionLoss): a
+ * majority of (pre-)votes wins; once the majority is out of reach a prospective gives up
+ * and a candidate backs off at once. */
 static void check_election(raft_cluster *c, raft_node *n)
 {
     SIM_ASSERT(n->voter);
@@ -602,9 +619,11 @@ static void handle_vote_req(raft_cluster *c, raft_node *n, const raft_node *from
     } else if (req->epoch < n->raft_epoch) {
         resp.error = RAFT_ERROR_FENCED_LEADER_EPOCH;
     } else {
-        /* KIP-595: a Vote from a higher epoch moves us there first. KIP-996: a pre-vote
+        /* KIP-595 (KafkaRaftClient.handleVoteRequest): a Vote from a higher epoch moves
+         * us there first, as Unattached. So does a pre-vote (KAFKA-17641, Kafka 4.0): the
+         * receiver then answers in the asker's epoch. A pre-vote in our epoch or below
          * changes no state. */
-        if (!req->pre_vote && req->epoch > n->raft_epoch)
+        if (req->epoch > n->raft_epoch)
             become_unattached(c, n, req->epoch, -1, remaining_or_random(c, n));
         const bool up_to_date = raft__log_up_to_date(n, req->last_epoch, req->last_offset);
         granted = can_grant(c, n, req->candidate_id, up_to_date, req->pre_vote);
@@ -820,7 +839,8 @@ static void become_prospective(raft_cluster *c, raft_node *n)
 {
     SIM_ASSERT(n->voter && c->cfg.pre_vote);
     SIM_ASSERT(n->role != RAFT_ROLE_LEADER && n->role != RAFT_ROLE_PROSPECTIVE);
-    /* QuorumState.transitionToProspective: a candidate that lost keeps counting. */
+    /* QuorumState.transitionToProspective: a candidate that lost keeps counting its
+     * retries (ProspectiveState carries them to the next CandidateState). */
     n->retries = n->role == RAFT_ROLE_CANDIDATE ? n->retries + 1u : 1u;
     leave_role(c, n, RAFT_RESIGN_HIGHER_EPOCH);
     n->role = RAFT_ROLE_PROSPECTIVE; /* KIP-996: same epoch, vote and known leader */
@@ -939,12 +959,19 @@ void raft__kraft_state_timeout(raft_cluster *c, raft_node *n, raft_timer_kind ki
         if (n->backing_off) {
             SIM_ASSERT(kind == RAFT_TIMER_BACKOFF);
             if (c->cfg.pre_vote) {
-                become_prospective(c, n); /* KIP-996: start over with a pre-vote */
+                /* KafkaRaftClient.pollCandidate (4.0): backoff complete -> Prospective. */
+                become_prospective(c, n);
             } else {
-                become_candidate(c, n); /* KIP-595: a new election in the next epoch */
+                become_candidate(c, n); /* pre-4.0 pollCandidate: the next epoch */
             }
-        } else if (!n->shutting_down) {
-            start_backoff(c, n); /* KIP-595: the election timed out */
+        } else if (n->shutting_down) {
+            /* pollCandidate: a shutting-down candidate keeps its election going. */
+        } else if (c->cfg.pre_vote) {
+            /* KafkaRaftClient.pollCandidate (4.0): the election timed out; straight back
+             * to Prospective, no backoff. */
+            become_prospective(c, n);
+        } else {
+            start_backoff(c, n); /* pre-4.0 pollCandidate: time out, back off, retry */
         }
         return;
     case RAFT_ROLE_RESIGNED:

@@ -9,6 +9,9 @@
  *   the time) after each one.
  */
 #include "raft_fixture.h"
+#include "../../sim/raft/raft_internal.h" /* message bodies, to hand-craft a pre-vote */
+
+#include <string.h>
 
 #include <criterion/criterion.h>
 
@@ -138,8 +141,9 @@ Test(raft_election, clean_first_election, .fini = teardown)
 /*
  * Split vote: four voters A, B, C, D. A and B time out at the same instant. Links A-D
  * and B-C are slower (2 ms), so C hears A first and D hears B first: each candidate
- * gets two of the three votes it needs and the election is lost by both. The
- * randomized backoff then separates them.
+ * gets two of the three votes it needs and the election is lost by both. Being rejected
+ * by a majority is the one case where Kafka 4.0 backs a candidate off
+ * (KafkaRaftClient.maybeHandleElectionLoss); the randomized backoff then separates them.
  */
 Test(raft_election, split_vote_resolved_by_backoff, .fini = teardown)
 {
@@ -169,15 +173,29 @@ Test(raft_election, split_vote_resolved_by_backoff, .fini = teardown)
     cr_assert_eq(rf_node(&f, 3)->voted_for, b->node_id);
 
     /* t = 6 ms: the last refusal (over a slow link) makes the majority unreachable: both
-     * lose and back off at once (KIP-595 election backoff). */
+     * lose and back off at once (KafkaRaftClient.maybeHandleElectionLoss, with
+     * binaryExponentialElectionBackoffMs). */
     RF_STEP_UNTIL(&f, a->backing_off && b->backing_off, MS(6));
     cr_assert_eq(rf_now(&f), MS(6));
     cr_assert_eq(f.cluster.elections, 0);
     cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BACKOFF, 0), 1);
     cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BACKOFF, 1), 1);
-    /* The first backoff is 100 ms x uniform{0, 1}. */
+    /* The first backoff (retries = 1) is 100 ms x uniform{0, 1}. */
     const sim_time due_a = raft_timer_due(&f.cluster, a);
+    const sim_time due_b = raft_timer_due(&f.cluster, b);
     cr_assert(due_a == MS(6) || due_a == MS(106), "backoff due %llu", (unsigned long long)due_a);
+    cr_assert(due_b == MS(6) || due_b == MS(106), "backoff due %llu", (unsigned long long)due_b);
+
+    /* First backoff over: that candidate does not stand again directly; it becomes
+     * Prospective in its epoch 1 and asks for pre-votes (KafkaRaftClient.pollCandidate,
+     * 4.0: backoff complete -> transitionToProspective). */
+    const sim_time first_due = due_a < due_b ? due_a : due_b;
+    RF_STEP_UNTIL(&f, a->role == RAFT_ROLE_PROSPECTIVE || b->role == RAFT_ROLE_PROSPECTIVE,
+                  first_due);
+    cr_assert_eq(rf_now(&f), first_due);
+    const raft_node *p = a->role == RAFT_ROLE_PROSPECTIVE ? a : b;
+    cr_assert_eq(p->raft_epoch, 1, "pre-vote first: the epoch is bumped only as candidate");
+    cr_assert_eq(p->retries, 2, "the lost election still counts for the next backoff");
 
     /* Afterwards: one leader, in a later epoch; nobody ever led epoch 1. */
     rf_step_until(&f, rf_has_leader, NULL, MS(30000), "a leader after the split vote");
@@ -185,6 +203,111 @@ Test(raft_election, split_vote_resolved_by_backoff, .fini = teardown)
     cr_assert_geq(leader->raft_epoch, 2);
     cr_assert_eq(f.chk.epoch_leader[1], -1);
     cr_assert_eq(f.cluster.elections, 1);
+}
+
+/*
+ * A candidate whose election times out goes straight back to Prospective, in the epoch
+ * it already bumped, without a backoff (Kafka 4.0, KafkaRaftClient.pollCandidate). Here
+ * voter X wins its pre-vote and is then isolated, so its Vote requests are lost.
+ */
+Test(raft_election, candidate_timeout_returns_to_prospective, .fini = teardown)
+{
+    rf_config cfg;
+    rf_config_default(&cfg, 3, 3, 7);
+    rf_init(&f, &cfg);
+    raft_node *x = rf_node(&f, 0);
+
+    /* t = 0: X's election timer fires now (scenario action `timeout`): Prospective in
+     * epoch 0 (KafkaRaftClient.pollUnattached). */
+    cr_assert(raft_force_timeout(&f.cluster, x));
+    cr_assert_eq(x->role, RAFT_ROLE_PROSPECTIVE);
+    cr_assert_eq(x->retries, 1);
+
+    /* t = 2 ms: the first granted pre-vote makes a majority: Candidate in epoch 1, with a
+     * fresh election timer drawn from [1 s, 2 s). It sends its Vote requests, and is cut
+     * off from everyone at that instant: the requests are lost in flight. */
+    RF_STEP_UNTIL(&f, x->role == RAFT_ROLE_CANDIDATE, MS(2));
+    cr_assert_eq(rf_now(&f), MS(2));
+    cr_assert_eq(x->raft_epoch, 1);
+    rf_isolate(&f, 0);
+    const sim_time due = raft_timer_due(&f.cluster, x);
+    cr_assert(due >= MS(1002) && due < MS(2002), "election due %llu", (unsigned long long)due);
+
+    /* Election timeout, no answer: X becomes Prospective at once, still in epoch 1, with
+     * no RAFT_BACKOFF in between; the retry count goes on (QuorumState
+     * .transitionToProspective). Its new pre-votes are lost too. */
+    RF_STEP_UNTIL(&f, x->role == RAFT_ROLE_PROSPECTIVE, due);
+    cr_assert_eq(rf_now(&f), due);
+    cr_assert_eq(x->raft_epoch, 1);
+    cr_assert_eq(x->voted_for, x->node_id, "its vote in epoch 1 is kept");
+    cr_assert_eq(x->retries, 2);
+    cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BACKOFF, 0), 0);
+    cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BECOME_PROSPECTIVE, 0), 2);
+    const sim_time pre_due = raft_timer_due(&f.cluster, x);
+    cr_assert(pre_due >= due + MS(1000) && pre_due < due + MS(2000));
+
+    /* Its pre-vote election times out in turn: no leader known, so Unattached in epoch 1
+     * (KafkaRaftClient.prospectiveTransitionAfterElectionLoss), keeping the spent election
+     * timer, which at once makes it Prospective again (pollUnattached). No epoch bump. */
+    RF_STEP_UNTIL(&f, rf_events(&f, SIM_EV_RAFT_BECOME_PROSPECTIVE, 0) == 3, pre_due);
+    cr_assert_eq(rf_now(&f), pre_due);
+    cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BECOME_UNATTACHED, 0), 2, "boot, then this one");
+    cr_assert_eq(x->raft_epoch, 1);
+    cr_assert_eq(x->retries, 1, "a new pre-vote round after Unattached counts from 1");
+
+    /* Isolated for 20 s, X never stands again: pre-vote holds its epoch at 1. */
+    rf_run_until(&f, MS(20000));
+    cr_assert_eq(x->raft_epoch, 1);
+    cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BECOME_CANDIDATE, 0), 1);
+    cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BACKOFF, 0), 0);
+}
+
+/*
+ * A pre-vote from a higher epoch moves its receiver to that epoch first, as a Vote does
+ * (KafkaRaftClient.handleVoteRequest, KAFKA-17641, Kafka 4.0); it then answers in the
+ * asker's epoch, here granting since its log is no longer than the asker's. A pre-vote in
+ * the receiver's own epoch changes nothing.
+ */
+Test(raft_election, pre_vote_from_higher_epoch_moves_receiver, .fini = teardown)
+{
+    rf_config cfg;
+    rf_config_default(&cfg, 3, 3, 3);
+    rf_init(&f, &cfg);
+    rf_step_until(&f, rf_all_caught_up, NULL, MS(10000), "an elected, caught-up quorum");
+    const uint32_t l = (uint32_t)rf_leader_index(&f);
+    raft_node *asker = rf_node(&f, (l + 1) % 3), *z = rf_node(&f, (l + 2) % 3);
+    const int32_t epoch = z->raft_epoch;
+    cr_assert_eq(z->role, RAFT_ROLE_FOLLOWER);
+
+    /* A pre-vote as the asker's, in Z's own epoch: Z has fetched from its leader, so it
+     * refuses (KIP-996) and stays a follower in its epoch. */
+    net_msg msg;
+    memset(&msg, 0, sizeof msg);
+    msg.from = asker->endpoint;
+    msg.to = z->endpoint;
+    msg.kind = NET_MSG_VOTE_REQ;
+    raft_vote_req req = {.epoch = epoch,
+                         .candidate_id = asker->node_id,
+                         .last_epoch = raft_last_epoch(asker),
+                         .pre_vote = 1,
+                         .last_offset = asker->leo};
+    msg.body_bytes = sizeof req;
+    memcpy(msg.body, &req, sizeof req);
+    raft_recv(&f.cluster, &msg);
+    cr_assert_eq(z->role, RAFT_ROLE_FOLLOWER);
+    cr_assert_eq(z->raft_epoch, epoch);
+
+    /* The same pre-vote one epoch higher: Z first moves to Unattached in that epoch,
+     * forgetting its leader and casting no vote, then grants the pre-vote. */
+    req.epoch = epoch + 1;
+    memcpy(msg.body, &req, sizeof req);
+    const uint32_t unattached = rf_events(&f, SIM_EV_RAFT_BECOME_UNATTACHED, z->index);
+    raft_recv(&f.cluster, &msg);
+    cr_assert_eq(z->role, RAFT_ROLE_UNATTACHED);
+    cr_assert_eq(z->raft_epoch, epoch + 1);
+    cr_assert_eq(z->leader_id, -1);
+    cr_assert_eq(z->voted_for, -1, "a pre-vote is never recorded as a vote");
+    cr_assert_eq(rf_events(&f, SIM_EV_RAFT_BECOME_UNATTACHED, z->index), unattached + 1);
 }
 
 /*
