@@ -51,6 +51,7 @@ void chk_init(chk_state *c, sim_arena *arena, sim_engine *engine, const raft_clu
     c->checked_upto = SIM_ARENA_NEW(arena, int64_t, n);
     for (uint32_t i = 0; i < n; i++) c->led_epoch[i] = -1;
     c->ref = SIM_ARENA_NEW(arena, raft_record, (size_t)log_capacity);
+    c->ref_commit_epoch = SIM_ARENA_NEW(arena, int32_t, (size_t)log_capacity);
     c->ref_capacity = log_capacity;
 }
 
@@ -98,10 +99,12 @@ static void check_single_leader(chk_state *c, const raft_node *rn)
     }
 }
 
-/* Leader Completeness: a new leader holds every committed record. */
+/* Leader Completeness (Raft §5.4): a leader of epoch E holds every record committed in
+ * an epoch before E. Commit epochs never decrease along the log, so the check stops at
+ * the first record committed in E or later. */
 static void check_new_leader_log(chk_state *c, const raft_node *rn)
 {
-    for (int64_t off = 0; off < c->ref_len; off++) {
+    for (int64_t off = 0; off < c->ref_len && c->ref_commit_epoch[off] < rn->raft_epoch; off++) {
         if (off >= rn->leo || !same_record(&rn->log[off], &c->ref[off])) {
             violation(c, CHK_COMMITTED_NEVER_LOST, rn->node_id,
                       "node %" PRId32 " became leader in raft epoch %" PRId32
@@ -130,6 +133,9 @@ static void check_committed_prefix(chk_state *c, uint32_t i, const raft_node *rn
             }
         } else if (off == c->ref_len) {
             SIM_ASSERT(off < c->ref_capacity);
+            /* The first node seen with its HW past `off` is the leader that committed it
+             * (followers only copy a leader's HW), so its epoch is the commit epoch. */
+            c->ref_commit_epoch[off] = rn->raft_epoch;
             c->ref[c->ref_len++] = rn->log[off];
         } else {
             break; /* past a disagreement reported earlier: nothing to compare with */

@@ -14,8 +14,11 @@
  *     epoch is durable quorum state).
  *   - committed_prefix_agreement: every node's log below its high watermark is the same
  *     sequence of records (State Machine Safety).
- *   - committed_never_lost: a node that becomes leader holds every record committed so
- *     far (Leader Completeness).
+ *   - committed_never_lost: a leader of raft epoch E holds every record committed in an
+ *     epoch before E (Leader Completeness). A record's commit epoch is the epoch of the
+ *     leader whose high watermark first covered it. A leader of an older epoch that
+ *     takes office late (its vote replies were held by a pause) need not hold what a
+ *     later epoch committed: it cannot commit anything, and steps down on hearing of it.
  *   - leader_hw_monotonic: a leader's high watermark never decreases within its epoch.
  * Owns / borrows: the reference committed log and per-node bookkeeping (arena); borrows
  *   the Raft cluster and the trace.
@@ -59,12 +62,13 @@ typedef struct chk_result {
 typedef struct chk_state {
     const raft_cluster *raft;
     sim_engine *engine;
-    int32_t *epoch_leader; /* [CHK_EPOCHS_MAX]: node id, -1 none, -2 reported */
-    int32_t *last_epoch;   /* [node]: highest raft epoch seen */
-    int32_t *led_epoch;    /* [node]: epoch in which it was last seen leading; -1 */
-    int64_t *led_hw;       /* [node]: its hw then */
-    int64_t *checked_upto; /* [node]: offsets below verified against ref */
-    raft_record *ref;      /* the committed log as first seen */
+    int32_t *epoch_leader;     /* [CHK_EPOCHS_MAX]: node id, -1 none, -2 reported */
+    int32_t *last_epoch;       /* [node]: highest raft epoch seen */
+    int32_t *led_epoch;        /* [node]: epoch in which it was last seen leading; -1 */
+    int64_t *led_hw;           /* [node]: its hw then */
+    int64_t *checked_upto;     /* [node]: offsets below verified against ref */
+    raft_record *ref;          /* the committed log as first seen */
+    int32_t *ref_commit_epoch; /* [offset]: epoch of the leader that committed it */
     int64_t ref_len;
     int64_t ref_capacity;
     uint64_t epochs_unchecked;
