@@ -154,10 +154,25 @@ static void reg_apply(kafka_broker_reg *regs, int32_t index, const raft_record *
     }
 }
 
+static void send_reg_resp(kafka_brokers *b, int32_t from, int32_t to, int32_t error,
+                          int64_t broker_epoch)
+{
+    const reg_resp resp = {.error = error, .broker_epoch = broker_epoch};
+    net_send(b->net, from, to, NET_MSG_BROKER_REGISTER_RESP, &resp, sizeof resp);
+}
+
 void brokers_apply(kafka_brokers *b, int32_t endpoint, const raft_record *rec)
 {
     if (rec->type < KAFKA_RECORD_REGISTER_BROKER || rec->type > KAFKA_RECORD_UNFENCE_BROKER) return;
-    reg_apply(&b->images[(uint32_t)endpoint * b->broker_count], broker_index_of_id(b, rec->a), rec);
+    const int32_t index = broker_index_of_id(b, rec->a);
+    reg_apply(&b->images[(uint32_t)endpoint * b->broker_count], index, rec);
+    /* The active controller answers a registration once its record is committed. */
+    kafka_ctrl *c = &b->ctrls[endpoint];
+    if (index >= 0 && c->active && rec->type == KAFKA_RECORD_REGISTER_BROKER &&
+        c->reply_offset[index] == rec->offset) {
+        c->reply_offset[index] = -1;
+        send_reg_resp(b, endpoint, c->reply_to[index], ERR_NONE, rec->offset);
+    }
 }
 
 void brokers_node_reset_image(kafka_brokers *b, int32_t endpoint)
@@ -248,6 +263,7 @@ static void ctrl_activate(kafka_brokers *b, int32_t ctrl_ep, const raft_node *rn
         c->view[i].broker_epoch = -1;
         /* On activation every broker counts as just heard from (BrokerHeartbeatManager). */
         c->sessions[i].last_contact_us = b->engine->now;
+        c->reply_offset[i] = -1;
     }
     for (int64_t off = 0; off < rn->leo; off++) {
         const raft_record *rec = &rn->log[off];
@@ -261,6 +277,7 @@ static void ctrl_deactivate(kafka_brokers *b, int32_t ctrl_ep)
 {
     kafka_ctrl *c = &b->ctrls[ctrl_ep];
     c->active = false;
+    for (uint32_t i = 0; i < b->broker_count; i++) c->reply_offset[i] = -1; /* they resend */
     sim_engine_cancel(b->engine, &c->fence_timer);
 }
 
@@ -284,37 +301,40 @@ static void ctrl_on_register(kafka_brokers *b, const net_msg *msg, const reg_req
 {
     const int32_t ctrl_ep = msg->to;
     kafka_ctrl *c = &b->ctrls[ctrl_ep];
-    reg_resp resp = {.error = ERR_NONE, .broker_epoch = -1};
     const int32_t index = broker_index_of_id(b, req->broker_id);
     SIM_ASSERT(index >= 0);
     if (!c->active) {
-        resp.error = ERR_NOT_CONTROLLER;
-    } else {
-        kafka_broker_reg *r = &c->view[index];
-        kafka_ctrl_session *s = &c->sessions[index];
-        const bool session_valid = r->registered && !r->fenced &&
-                                   b->engine->now < s->last_contact_us + b->session_timeout_us;
-        if (r->registered && r->incarnation == req->incarnation) {
-            resp.broker_epoch = r->broker_epoch; /* same incarnation: same epoch */
-            s->last_contact_us = b->engine->now;
-        } else if (session_valid) {
-            resp.error = ERR_DUPLICATE_BROKER_REGISTRATION; /* old session still alive */
-        } else {
-            int64_t offset = -1;
-            if (ctrl_propose(b, ctrl_ep, KAFKA_RECORD_REGISTER_BROKER, req->broker_id,
-                             req->incarnation, 0, &offset)) {
-                b->registrations++;
-                resp.broker_epoch = offset;
-                s->last_contact_us = b->engine->now;
-                SIM_TRACE(&b->engine->trace, SIM_EV_BROKER_REGISTER,
-                          raft_node_by_endpoint(b->raft, ctrl_ep)->node_id, req->broker_id, offset);
-            } else {
-                resp.error = ERR_NOT_CONTROLLER;
-            }
-        }
-        ctrl_arm_fence_timer(b, ctrl_ep);
+        send_reg_resp(b, ctrl_ep, msg->from, ERR_NOT_CONTROLLER, -1);
+        return;
     }
-    net_send(b->net, ctrl_ep, msg->from, NET_MSG_BROKER_REGISTER_RESP, &resp, sizeof resp);
+    kafka_broker_reg *r = &c->view[index];
+    kafka_ctrl_session *s = &c->sessions[index];
+    const raft_node *rn = raft_node_by_endpoint(b->raft, ctrl_ep);
+    const bool session_valid =
+        r->registered && !r->fenced && b->engine->now < s->last_contact_us + b->session_timeout_us;
+    int64_t offset = -1;
+    if (r->registered && r->incarnation == req->incarnation) {
+        offset = r->broker_epoch; /* same incarnation: same epoch */
+        s->last_contact_us = b->engine->now;
+    } else if (session_valid) {
+        send_reg_resp(b, ctrl_ep, msg->from, ERR_DUPLICATE_BROKER_REGISTRATION, -1);
+        return;
+    } else if (ctrl_propose(b, ctrl_ep, KAFKA_RECORD_REGISTER_BROKER, req->broker_id,
+                            req->incarnation, 0, &offset)) {
+        b->registrations++;
+        s->last_contact_us = b->engine->now;
+        SIM_TRACE(&b->engine->trace, SIM_EV_BROKER_REGISTER, rn->node_id, req->broker_id, offset);
+    } else {
+        send_reg_resp(b, ctrl_ep, msg->from, ERR_NOT_CONTROLLER, -1);
+        return;
+    }
+    ctrl_arm_fence_timer(b, ctrl_ep);
+    if (offset < rn->hw) {
+        send_reg_resp(b, ctrl_ep, msg->from, ERR_NONE, offset); /* already committed */
+    } else {
+        c->reply_offset[index] = offset; /* answered by brokers_apply at commit */
+        c->reply_to[index] = msg->from;
+    }
 }
 
 static void ctrl_on_heartbeat(kafka_brokers *b, const net_msg *msg, const hb_req *req)
@@ -581,6 +601,9 @@ void brokers_init(kafka_brokers *b, sim_engine *e, net *n, raft_cluster *raft, s
     for (uint32_t i = 0; i < node_count; i++) {
         b->broker_of_endpoint[i] = -1;
         b->ctrls[i].view = SIM_ARENA_NEW(arena, kafka_broker_reg, bc);
+        b->ctrls[i].reply_offset = SIM_ARENA_NEW(arena, int64_t, bc);
+        b->ctrls[i].reply_to = SIM_ARENA_NEW(arena, int32_t, bc);
+        for (uint32_t j = 0; j < bc; j++) b->ctrls[i].reply_offset[j] = -1;
         b->ctrls[i].sessions = SIM_ARENA_NEW(arena, kafka_ctrl_session, bc);
         if (!is_broker[i]) continue;
         kafka_broker *br = &b->brokers[k];

@@ -30,9 +30,13 @@
  * Invariants: a broker epoch is the offset of a RegisterBrokerRecord in the log; the
  *   controller's view is rebuilt from its whole log when it becomes active.
  * Determinism: no randomness; retries on fixed intervals.
- * Not modelled: listeners, features and log directories in registrations; the
- *   controller answers a registration as soon as it appended the record (Kafka waits
- *   for it to commit); controlled shutdown has no partition leadership to move yet.
+ *   - A registration is answered once its record is committed (QuorumController
+ *     completes a write's response only then), so a broker never holds a broker epoch
+ *     whose record a later leader truncated.
+ * Not modelled: listeners, features and log directories in registrations; heartbeat
+ *   answers are sent at once (an unfence record lost to a leader change is simply
+ *   proposed again on the next heartbeat); controlled shutdown has no partition
+ *   leadership to move yet.
  */
 #ifndef KAFKA_BROKERS_H
 #define KAFKA_BROKERS_H
@@ -99,6 +103,9 @@ typedef struct kafka_ctrl {
     int32_t raft_epoch;           /* the epoch it leads in */
     kafka_broker_reg *view;       /* [broker_count]: every appended record applied */
     kafka_ctrl_session *sessions; /* [broker_count] */
+    int64_t *reply_offset;        /* [broker_count]: registration answered when this offset
+                                     commits; -1 none */
+    int32_t *reply_to;            /* [broker_count]: the endpoint to answer */
     sim_timer fence_timer;
 } kafka_ctrl;
 
