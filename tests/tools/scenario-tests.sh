@@ -100,16 +100,16 @@ expect_exit 0 --help
 expect_exit 1 run scenarios/quickstart.json --set 'expect/0/gte=99'
 
 # 6. A small chaos sweep: no checker violation, and -j does not change the result.
-s1=$("$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..200 -j 2 --json 2>/dev/null)
+s1=$("$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..1000 -j 2 --json 2>/dev/null)
 rc=$?
-[ "$rc" = 0 ] && ok || bad "chaos sweep 1..200 exited $rc: $(echo "$s1" | grep -A3 failing_seeds | head -8)"
-s2=$("$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..200 -j 1 --json 2>/dev/null)
+[ "$rc" = 0 ] && ok || bad "chaos sweep 1..1000 exited $rc: $(echo "$s1" | grep -A3 failing_seeds | head -8)"
+s2=$("$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..1000 -j 1 --json 2>/dev/null)
 strip() { grep -v '"wall_ms"'; }
 [ "$(echo "$s1" | strip)" = "$(echo "$s2" | strip)" ] && ok || bad "sweep output depends on -j"
 # Shards merge to the unsharded document.
 d=$(mktemp -d)
-"$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..200 --shard 1/2 --json >"$d/a" 2>/dev/null
-"$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..200 --shard 2/2 --json >"$d/b" 2>/dev/null
+"$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..1000 --shard 1/2 --json >"$d/a" 2>/dev/null
+"$kraftlab" sweep scenarios/chaos-quorum.json --seeds 1..1000 --shard 2/2 --json >"$d/b" 2>/dev/null
 m=$("$kraftlab" sweep --merge "$d/a" "$d/b" --json 2>/dev/null)
 [ "$(echo "$m" | strip)" = "$(echo "$s1" | strip)" ] && ok || bad "merged shards differ"
 rm -rf "$d"
