@@ -121,9 +121,14 @@ static void action_why(const viz_markers *m, const sim_trace_rec *rec, char *buf
     for (uint32_t i = 0; i < w->action_count; i++) {
         const scn_action *a = &w->actions[i];
         if ((int64_t)a->index != m->action_index) continue;
-        const char *target = a->node.kind == SCN_TARGET_CONTROLLER_LEADER ? " controller-leader"
-                             : a->node.kind == SCN_TARGET_LABEL           ? " @label"
-                                                                          : "";
+        char target[80] = "";
+        if (a->node.kind == SCN_TARGET_CONTROLLER_LEADER) {
+            snprintf(target, sizeof target, " controller-leader");
+        } else if (a->node.kind == SCN_TARGET_LABEL) {
+            snprintf(target, sizeof target, " @%s", a->node.label);
+        } else if (a->node.kind == SCN_TARGET_NODE) {
+            snprintf(target, sizeof target, " %" PRId32, a->node.node_id);
+        }
         snprintf(buf, n, "timeline action #%" PRId64 " (line %" PRIu32 "): %s%s", m->action_index,
                  a->line, scn_action_name(a->kind), target);
         return;

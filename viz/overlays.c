@@ -367,7 +367,7 @@ static void draw_tooltip(cairo_t *cr, const viz_layout *l, const viz_view *v)
             more++;
         }
     }
-    char lines[2 * TIP_MAX + 2][200];
+    char lines[2 * TIP_MAX + 2][360];
     uint32_t count = 0;
     char t[32];
     viz__format_time(v->hover_t, t, sizeof t);

@@ -49,7 +49,7 @@ typedef struct viz_marker {
     sim_time t; /* virtual time, us */
     viz_marker_kind kind;
     int32_t node;   /* Kafka node id, -1 for cluster-wide */
-    char text[120]; /* one line for people: what happened */
+    char text[320]; /* one line for people: what happened (notes in full) */
     char why[120];  /* the rule that fired and its cause, "" when obvious */
 } viz_marker;
 

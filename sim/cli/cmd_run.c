@@ -47,17 +47,25 @@ static const char run_help[] =
     "Exit: 0 ok; 1 an expectation failed or an invariant was violated; 2 bad input;\n"
     "3 a file could not be read or written.\n";
 
+/* The story is the viewer's markers (viz/markers.h), printed as they are made: what
+ * happened and, indented beneath, the rule that fired. */
 typedef struct story {
     FILE *out;
+    viz_markers markers;
+    uint32_t printed;
 } story;
 
 static void story_sink(void *ctx, const sim_trace_rec *rec)
 {
     story *s = ctx;
-    char line[320];
-    if (!trace_story_line(rec, line, sizeof line)) return;
-    fprintf(s->out, "  %4" PRIu64 ".%03" PRIu64 "s  %s\n", rec->t / 1000000u,
-            (rec->t / 1000u) % 1000u, line);
+    viz_markers_sink(&s->markers, rec);
+    for (; s->printed < s->markers.count; s->printed++) {
+        const viz_marker *m = &s->markers.items[s->printed];
+        fprintf(s->out, "  %4" PRIu64 ".%03" PRIu64 "s  %s\n", m->t / 1000000u,
+                (m->t / 1000u) % 1000u, m->text);
+        if (m->why[0] != '\0' && m->kind != VIZ_MARK_NOTE)
+            fprintf(s->out, "             (%s)\n", m->why);
+    }
 }
 
 static FILE *open_out(const char *path)
@@ -153,7 +161,7 @@ int cmd_run(int argc, char **argv)
     sim_world *w = cli_world_new(cfg, seed, cli_until(&c));
     trace_jsonl tj;
     trace_perfetto tp;
-    story st = {stdout};
+    story st = {.out = stdout};
     if (trace_file != NULL) {
         trace_jsonl_begin(&tj, trace_file, cfg->name, seed);
         sim_trace_add_sink(&w->engine.trace, trace_jsonl_sink, &tj);
@@ -167,6 +175,7 @@ int cmd_run(int argc, char **argv)
         printf("%s\n", cfg->title ? cfg->title : cfg->name);
         if (cfg->description) printf("%s\n", cfg->description);
         printf("\nstory (virtual time):\n");
+        viz_markers_init(&st.markers, w);
         sim_trace_add_sink(&w->engine.trace, story_sink, &st);
     }
     if (plot_path != NULL) {
@@ -192,6 +201,7 @@ int cmd_run(int argc, char **argv)
     if (trace_file != NULL && trace_file != stdout && fclose(trace_file) != 0) rc = CLI_EXIT_ENV;
     if (perfetto_file != NULL && perfetto_file != stdout && fclose(perfetto_file) != 0)
         rc = CLI_EXIT_ENV;
+    if (tell_story) viz_markers_deinit(&st.markers);
     cli_world_free(w);
     scn_config_free(cfg);
     if (rc != CLI_EXIT_OK) return rc;

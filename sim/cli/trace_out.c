@@ -8,8 +8,6 @@
  */
 #include "trace_out.h"
 #include "../core/sim_version.h"
-#include "../net/net.h"
-#include "../raft/raft.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -103,88 +101,4 @@ void trace_perfetto_sink(void *ctx, const sim_trace_rec *rec)
 void trace_perfetto_end(trace_perfetto *p)
 {
     fprintf(p->out, "\n]}\n");
-}
-
-bool trace_story_line(const sim_trace_rec *r, char *buf, size_t n)
-{
-    const int32_t node = r->node;
-    const int64_t *f = r->f;
-    switch (r->ev) {
-    case SIM_EV_NOTE:
-        snprintf(buf, n, "note: %s", r->text);
-        return true;
-    case SIM_EV_ACTION_SKIPPED:
-        snprintf(buf, n, "skipped: %s", r->text);
-        return true;
-    case SIM_EV_CHECK_VIOLATION:
-        snprintf(buf, n, "INVARIANT VIOLATED: %s (node %" PRId32 ")", r->text, node);
-        return true;
-    case SIM_EV_NODE_CRASH:
-        snprintf(buf, n, "node %" PRId32 " crashes", node);
-        return true;
-    case SIM_EV_NODE_POWER_OFF:
-        snprintf(buf, n, "node %" PRId32 " loses power", node);
-        return true;
-    case SIM_EV_NODE_SHUTDOWN:
-        snprintf(buf, n, "node %" PRId32 " shuts down cleanly", node);
-        return true;
-    case SIM_EV_NODE_RESTART:
-        snprintf(buf, n, "node %" PRId32 " restarts", node);
-        return true;
-    case SIM_EV_NODE_PAUSE:
-        snprintf(buf, n, "node %" PRId32 " pauses", node);
-        return true;
-    case SIM_EV_NODE_RESUME:
-        snprintf(buf, n, "node %" PRId32 " resumes", node);
-        return true;
-    case SIM_EV_NET_ISOLATE:
-        snprintf(buf, n, "network: node %" PRId32 " isolated", node);
-        return true;
-    case SIM_EV_NET_PARTITION:
-        snprintf(buf, n, "network: partition into %" PRId64 " sides", f[0]);
-        return true;
-    case SIM_EV_NET_CUT:
-        snprintf(buf, n, "network: link %" PRId64 " -> %" PRId64 " cut", f[0], f[1]);
-        return true;
-    case SIM_EV_NET_LINK:
-        snprintf(buf, n,
-                 "network: link %" PRId64 " <-> %" PRId64 " degraded (%" PRId64 "..%" PRId64
-                 " us, loss %" PRId64 " ppm)",
-                 f[0], f[1], f[2], f[3], f[4]);
-        return true;
-    case SIM_EV_NET_HEAL:
-        if (f[0] < 0) {
-            snprintf(buf, n, "network: healed");
-        } else if (f[1] < 0) {
-            snprintf(buf, n, "network: node %" PRId64 " healed", f[0]);
-        } else {
-            snprintf(buf, n, "network: link %" PRId64 " <-> %" PRId64 " healed", f[0], f[1]);
-        }
-        return true;
-    case SIM_EV_RAFT_BECOME_CANDIDATE:
-        snprintf(buf, n, "node %" PRId32 " stands for election in raft epoch %" PRId64, node, f[0]);
-        return true;
-    case SIM_EV_RAFT_BECOME_LEADER:
-        snprintf(buf, n, "node %" PRId32 " is controller leader in raft epoch %" PRId64, node,
-                 f[0]);
-        return true;
-    case SIM_EV_RAFT_RESIGN:
-        snprintf(buf, n, "node %" PRId32 " resigns leadership of raft epoch %" PRId64, node, f[0]);
-        return true;
-    case SIM_EV_BROKER_REGISTER:
-        snprintf(buf, n, "broker %" PRId64 " registered (broker epoch %" PRId64 ")", f[0], f[1]);
-        return true;
-    case SIM_EV_BROKER_FENCE:
-        snprintf(buf, n, "broker %" PRId64 " fenced: no heartbeat for broker.session.timeout.ms",
-                 f[0]);
-        return true;
-    case SIM_EV_BROKER_UNFENCE:
-        snprintf(buf, n, "broker %" PRId64 " unfenced", f[0]);
-        return true;
-    case SIM_EV_BROKER_SHUTDOWN:
-        snprintf(buf, n, "broker %" PRId64 " in controlled shutdown: fenced", f[0]);
-        return true;
-    default:
-        return false;
-    }
 }

@@ -1,6 +1,6 @@
 /*
- * trace_out.h — writers attached to the trace: JSON Lines (spec §4), Perfetto (Chrome
- *   trace-event JSON) and the human story printed by `run`.
+ * trace_out.h — writers attached to the trace: JSON Lines (spec §4) and Perfetto (Chrome
+ *   trace-event JSON). The human story printed by `run` is the viewer's markers.
  *
  * Role: sinks for sim_trace; they format records, they never change the run.
  * Model: none.
@@ -33,9 +33,5 @@ typedef struct trace_perfetto {
 void trace_perfetto_begin(trace_perfetto *p, FILE *out, const sim_world *w);
 void trace_perfetto_sink(void *ctx, const sim_trace_rec *rec);
 void trace_perfetto_end(trace_perfetto *p);
-
-/* The story: one readable line per notable event (faults, elections, fencing, notes,
- * skipped actions, violations). Returns false when the record is not notable. */
-bool trace_story_line(const sim_trace_rec *rec, char *buf, size_t buf_bytes);
 
 #endif
