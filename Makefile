@@ -55,7 +55,7 @@ VTEST_OBJS := $(VTEST_SRCS:%.c=$(BUILD)/%.o)
 LIBSIM     := $(BUILD)/libsim.a
 
 .PHONY: all sim cli run test unit deps lint asan bench install clean format check sweep \
-        update-golden
+        update-golden fuzz
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/kraftlab $(BUILD)/unit_tests $(BUILD)/viz_tests
@@ -161,6 +161,18 @@ $(BUILD)/bench_viz: $(BUILD)/tests/bench/bench_viz.o $(VIZ_OBJS) $(LIBSIM)
 bench:
 	@$(MAKE) --no-print-directory all $(BUILD)/bench_viz
 	@sh tests/bench/bench.sh $(BUILD)/kraftlab
+
+# Fuzz the scenario loader with libFuzzer (clang): FUZZ_SECONDS of new inputs, seeded
+# with the shipped scenarios and the bad cases. Not part of make test (it has no end).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p build/fuzz/corpus
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -I build/gen $(JANSSON_CFLAGS) tests/fuzz/fuzz_scenario.c sim/scenario/*.c \
+	    sim/core/*.c $(JANSSON_LIBS) -o build/fuzz/fuzz_scenario
+	cp scenarios/*.json build/fuzz/corpus/
+	for d in tests/bad_scenarios/*/; do cp "$$d/input.json" "build/fuzz/corpus/$$(basename $$d).json"; done
+	build/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
 
 update-golden: $(BUILD)/kraftlab $(BUILD)/unit_tests
 	@sh tests/tools/scenario-tests.sh $(BUILD)/kraftlab --update
