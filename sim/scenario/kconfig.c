@@ -1,21 +1,30 @@
 /*
- * kconfig.c — `cluster.config`: Kafka's own configuration names, types and defaults.
+ * kconfig.c — `cluster.config` and `topics[].config`: Kafka's own configuration names,
+ * types and defaults.
  *
  * Role: validates the `cluster.config` object of a scenario and fills
- *   `scn_kraft_config`. Every name is in one of three tables: modelled (read, checked,
- *   used), known but not modelled yet (a warning: ignored, never silently), and derived
- *   from the cluster layout (an error pointing at `cluster`). Anything else is an
- *   unknown name, with a "did you mean".
+ *   `scn_kraft_config` and `scn_kafka_config`; validates a topic's `config` and fills
+ *   the topic's overrides. Every broker name is in one of three tables: modelled (read,
+ *   checked, used), known but not modelled yet (a warning: ignored, never silently), and
+ *   derived from the cluster layout (an error pointing at `cluster`); topic names are
+ *   modelled or known. Anything else is an unknown name, with a "did you mean".
  * Model: Apache Kafka 4.0 names and defaults (shared/reference/kafka-semantics.md §1.3,
  *   §4.2, §4.5): KRaft's `controller.quorum.*` timers (QuorumConfig, KIP-595), broker
  *   heartbeats and sessions (KRaftConfigs), `metadata.max.idle.interval.ms` (0 turns
- *   the controller's no-op records off). Values keep Kafka's types (integers).
+ *   the controller's no-op records off), replication (`min.insync.replicas`,
+ *   `unclean.leader.election.enable`, `replica.lag.time.max.ms`,
+ *   `replica.fetch.wait.max.ms`). Values keep Kafka's types (integers, booleans). A
+ *   topic config takes LogConfig's topic-level names (`min.insync.replicas`, not a
+ *   broker-only name such as `replica.lag.time.max.ms`, which Kafka rejects there).
  * Owns / borrows: static tables only.
  * Invariants: broker.heartbeat.interval.ms < broker.session.timeout.ms (otherwise every
- *   broker would be fenced between two heartbeats; Kafka itself does not check this).
+ *   broker would be fenced between two heartbeats; Kafka itself does not check this);
+ *   replica.fetch.wait.max.ms <= replica.lag.time.max.ms (KafkaConfig requires it).
+ *   The replication timers are at least 1 ms: a follower fetching with a 0 ms wait would
+ *   spin at one virtual instant over a 0-latency network.
  * Determinism: n/a.
- * Not modelled: the names in `later[]` below; they are accepted with a warning and
- *   have no effect in this build.
+ * Not modelled: the names in `later[]` and `topic_later[]` below; they are accepted with
+ *   a warning and have no effect in this build.
  */
 #include "scn_internal.h"
 
@@ -28,13 +37,18 @@
 #define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MS_MAX         86400000 /* 24 h: no timer of the model is longer than a run */
 
+/* Where a modelled value goes. */
+typedef enum config_block { CB_KRAFT = 0, CB_KAFKA } config_block;
+
 typedef struct modelled_config {
     const char *name;
     int64_t min, max;
-    size_t offset; /* of the uint32_t field in scn_kraft_config */
+    config_block block;
+    size_t offset; /* of the uint32_t field in scn_kraft_config or scn_kafka_config */
 } modelled_config;
 
-#define KRAFT_FIELD(f) offsetof(scn_kraft_config, f)
+#define KRAFT_FIELD(f) CB_KRAFT, offsetof(scn_kraft_config, f)
+#define KAFKA_FIELD(f) CB_KAFKA, offsetof(scn_kafka_config, f)
 
 static const modelled_config modelled[] = {
     {"controller.quorum.election.timeout.ms", 1, MS_MAX, KRAFT_FIELD(election_timeout_ms)},
@@ -46,7 +60,13 @@ static const modelled_config modelled[] = {
     {"broker.heartbeat.interval.ms", 1, MS_MAX, KRAFT_FIELD(broker_heartbeat_interval_ms)},
     {"broker.session.timeout.ms", 1, MS_MAX, KRAFT_FIELD(broker_session_timeout_ms)},
     {"metadata.max.idle.interval.ms", 0, MS_MAX, KRAFT_FIELD(metadata_max_idle_interval_ms)},
+    {"min.insync.replicas", 1, INT32_MAX, KAFKA_FIELD(min_insync_replicas)},
+    {"replica.lag.time.max.ms", 1, MS_MAX, KAFKA_FIELD(replica_lag_time_max_ms)},
+    {"replica.fetch.wait.max.ms", 1, MS_MAX, KAFKA_FIELD(replica_fetch_wait_max_ms)},
 };
+
+/* The one modelled boolean (broker default and topic override). */
+#define UNCLEAN_NAME "unclean.leader.election.enable"
 
 typedef enum kafka_type { KT_INT = 0, KT_LONG, KT_BOOL, KT_STRING, KT_LIST, KT_DOUBLE } kafka_type;
 
@@ -57,10 +77,6 @@ typedef struct later_config {
 
 /* Broker and topic configs of Kafka 4.0 that a later model will read. */
 static const later_config later[] = {
-    {"min.insync.replicas", KT_INT},
-    {"unclean.leader.election.enable", KT_BOOL},
-    {"replica.lag.time.max.ms", KT_LONG},
-    {"replica.fetch.wait.max.ms", KT_INT},
     {"replica.fetch.max.bytes", KT_INT},
     {"num.replica.fetchers", KT_INT},
     {"group.initial.rebalance.delay.ms", KT_INT},
@@ -90,6 +106,42 @@ static const later_config later[] = {
     {"eligible.leader.replicas.enable", KT_BOOL},
     {"transaction.state.log.replication.factor", KT_INT},
     {"transaction.state.log.min.isr", KT_INT},
+};
+
+/* Topic-level configs of Kafka 4.0 (TopicConfig, LogConfig) that a later model will
+ * read; min.insync.replicas and unclean.leader.election.enable are modelled. */
+static const later_config topic_later[] = {
+    {"cleanup.policy", KT_LIST},
+    {"compression.type", KT_STRING},
+    {"compression.gzip.level", KT_INT},
+    {"compression.lz4.level", KT_INT},
+    {"compression.zstd.level", KT_INT},
+    {"delete.retention.ms", KT_LONG},
+    {"file.delete.delay.ms", KT_LONG},
+    {"flush.messages", KT_LONG},
+    {"flush.ms", KT_LONG},
+    {"follower.replication.throttled.replicas", KT_LIST},
+    {"index.interval.bytes", KT_INT},
+    {"leader.replication.throttled.replicas", KT_LIST},
+    {"local.retention.bytes", KT_LONG},
+    {"local.retention.ms", KT_LONG},
+    {"max.compaction.lag.ms", KT_LONG},
+    {"max.message.bytes", KT_INT},
+    {"message.timestamp.after.max.ms", KT_LONG},
+    {"message.timestamp.before.max.ms", KT_LONG},
+    {"message.timestamp.type", KT_STRING},
+    {"min.cleanable.dirty.ratio", KT_DOUBLE},
+    {"min.compaction.lag.ms", KT_LONG},
+    {"preallocate", KT_BOOL},
+    {"remote.storage.enable", KT_BOOL},
+    {"remote.log.copy.disable", KT_BOOL},
+    {"remote.log.delete.on.disable", KT_BOOL},
+    {"retention.bytes", KT_LONG},
+    {"retention.ms", KT_LONG},
+    {"segment.bytes", KT_INT},
+    {"segment.index.bytes", KT_INT},
+    {"segment.jitter.ms", KT_LONG},
+    {"segment.ms", KT_LONG},
 };
 
 /* Set by the simulator from `cluster`, never by a config. */
@@ -140,29 +192,38 @@ static bool type_ok(kafka_type t, const json_t *v)
 /* The closest name of all three tables, for an unknown one. */
 static const char *suggest_config(const char *name)
 {
-    const char *candidates[ARRAY_COUNT(modelled) + ARRAY_COUNT(later) + ARRAY_COUNT(derived)];
+    const char *candidates[ARRAY_COUNT(modelled) + 1 + ARRAY_COUNT(later) + ARRAY_COUNT(derived)];
     size_t n = 0;
     for (size_t i = 0; i < ARRAY_COUNT(modelled); i++) candidates[n++] = modelled[i].name;
+    candidates[n++] = UNCLEAN_NAME;
     for (size_t i = 0; i < ARRAY_COUNT(later); i++) candidates[n++] = later[i].name;
     for (size_t i = 0; i < ARRAY_COUNT(derived); i++) candidates[n++] = derived[i];
     return scn__suggest(name, candidates, n);
+}
+
+/* A known name of `table` that is not modelled: a type error or a warning. */
+static bool check_later(scn__ctx *ctx, const later_config *table, size_t count, const char *key,
+                        const json_t *value)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(key, table[i].name) != 0) continue;
+        if (!type_ok(table[i].type, value)) {
+            scn__type_error(ctx, value, type_expected(table[i].type));
+        } else {
+            scn__warning(ctx, SCN__LOC_KEY,
+                         "'%s' is a known Kafka config, not modelled yet in this build: ignored",
+                         key);
+        }
+        return true;
+    }
+    return false;
 }
 
 /* A name that is not modelled: a warning, an error for derived names, or unknown. */
 static void check_one(scn__ctx *ctx, const char *key, const json_t *value)
 {
     char safe[96];
-    for (size_t i = 0; i < ARRAY_COUNT(later); i++) {
-        if (strcmp(key, later[i].name) != 0) continue;
-        if (!type_ok(later[i].type, value)) {
-            scn__type_error(ctx, value, type_expected(later[i].type));
-        } else {
-            scn__warning(ctx, SCN__LOC_KEY,
-                         "'%s' is a known Kafka config, not modelled yet in this build: ignored",
-                         key);
-        }
-        return;
-    }
+    if (check_later(ctx, later, ARRAY_COUNT(later), key, value)) return;
     for (size_t i = 0; i < ARRAY_COUNT(derived); i++) {
         if (strcmp(key, derived[i]) != 0) continue;
         scn__error(ctx, SCN__LOC_KEY,
@@ -183,22 +244,48 @@ static void check_one(scn__ctx *ctx, const char *key, const json_t *value)
     }
 }
 
+/* A boolean config at key `key` of `config`; false (reported) when not a boolean. */
+static bool get_bool(scn__ctx *ctx, const json_t *config, const char *key, bool *out)
+{
+    const json_t *v = json_object_get(config, key);
+    SIM_ASSERT(v != NULL);
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return true;
+    }
+    scn__push_key(ctx, key);
+    scn__type_error(ctx, v, type_expected(KT_BOOL));
+    scn__pop(ctx);
+    return false;
+}
+
 void scn__validate_cluster_config(scn__ctx *ctx, const json_t *config)
 {
     SIM_ASSERT(json_is_object(config));
     SIM_ASSERT(ctx->depth == 2); /* /cluster/config */
     scn_kraft_config *k = &ctx->cfg->kraft;
+    scn_kafka_config *kafka = &ctx->cfg->kafka;
+    bool lag_ok = true, wait_ok = true;
     const char *key;
     json_t *value;
     json_object_foreach((json_t *)config, key, value)
     {
+        if (strcmp(key, UNCLEAN_NAME) == 0) {
+            get_bool(ctx, config, key, &kafka->unclean_leader_election_enable);
+            continue;
+        }
         bool is_modelled = false;
         for (size_t i = 0; i < ARRAY_COUNT(modelled); i++) {
             if (strcmp(key, modelled[i].name) != 0) continue;
             int64_t v = 0;
             if (scn__get_int(ctx, config, key, modelled[i].min, modelled[i].max, &v) == SCN__OK) {
-                uint32_t *field = (uint32_t *)((char *)k + modelled[i].offset);
+                char *block = modelled[i].block == CB_KRAFT ? (char *)k : (char *)kafka;
+                uint32_t *field = (uint32_t *)(block + modelled[i].offset);
                 *field = (uint32_t)v;
+            } else if (strcmp(key, "replica.lag.time.max.ms") == 0) {
+                lag_ok = false;
+            } else if (strcmp(key, "replica.fetch.wait.max.ms") == 0) {
+                wait_ok = false;
             }
             is_modelled = true;
             break;
@@ -217,6 +304,88 @@ void scn__validate_cluster_config(scn__ctx *ctx, const json_t *config)
                    "broker.session.timeout.ms (%u), or every broker would be fenced between "
                    "two heartbeats",
                    k->broker_heartbeat_interval_ms, k->broker_session_timeout_ms);
+        scn__pop(ctx);
+    }
+    if (lag_ok && wait_ok && kafka->replica_fetch_wait_max_ms > kafka->replica_lag_time_max_ms) {
+        const bool wait_given = json_object_get(config, "replica.fetch.wait.max.ms");
+        scn__push_key(ctx, wait_given ? "replica.fetch.wait.max.ms" : "replica.lag.time.max.ms");
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "replica.fetch.wait.max.ms (%u) must be at most replica.lag.time.max.ms (%u), "
+                   "as Kafka requires: a follower waiting longer than the lag time for each fetch "
+                   "would keep dropping out of the ISR",
+                   kafka->replica_fetch_wait_max_ms, kafka->replica_lag_time_max_ms);
+        scn__pop(ctx);
+    }
+}
+
+/* The closest topic config name, for an unknown one. */
+static const char *suggest_topic_config(const char *name)
+{
+    const char *candidates[2 + ARRAY_COUNT(topic_later)];
+    size_t n = 0;
+    candidates[n++] = "min.insync.replicas";
+    candidates[n++] = UNCLEAN_NAME;
+    for (size_t i = 0; i < ARRAY_COUNT(topic_later); i++) candidates[n++] = topic_later[i].name;
+    return scn__suggest(name, candidates, n);
+}
+
+/* Whether `name` is a broker-level name of the tables above (not a topic config). */
+static bool is_broker_config(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_COUNT(modelled); i++) {
+        if (strcmp(name, modelled[i].name) == 0) return true;
+    }
+    for (size_t i = 0; i < ARRAY_COUNT(later); i++) {
+        if (strcmp(name, later[i].name) == 0) return true;
+    }
+    for (size_t i = 0; i < ARRAY_COUNT(derived); i++) {
+        if (strcmp(name, derived[i]) == 0) return true;
+    }
+    return false;
+}
+
+void scn__validate_topic_config(scn__ctx *ctx, const json_t *config, scn_topic *topic,
+                                bool *min_isr_given)
+{
+    SIM_ASSERT(json_is_object(config));
+    SIM_ASSERT(ctx->depth == 3); /* /topics/N/config */
+    *min_isr_given = false;
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)config, key, value)
+    {
+        if (strcmp(key, UNCLEAN_NAME) == 0) {
+            get_bool(ctx, config, key, &topic->unclean_leader_election_enable);
+            continue;
+        }
+        if (strcmp(key, "min.insync.replicas") == 0) {
+            int64_t v = 0;
+            if (scn__get_int(ctx, config, key, 1, INT32_MAX, &v) == SCN__OK) {
+                topic->min_insync_replicas = (uint32_t)v;
+                *min_isr_given = true;
+            }
+            continue;
+        }
+        scn__push_key(ctx, key);
+        if (!check_later(ctx, topic_later, ARRAY_COUNT(topic_later), key, value)) {
+            char safe[96];
+            scn__safe(key, safe, sizeof safe);
+            const char *hint = scn__will_show(ctx) ? suggest_topic_config(key) : NULL;
+            if (is_broker_config(key)) {
+                scn__error(ctx, SCN__LOC_KEY,
+                           "'%s' is a broker config, not a topic config (Kafka rejects it "
+                           "here); set it in cluster.config",
+                           safe);
+            } else if (hint != NULL) {
+                scn__error(ctx, SCN__LOC_KEY, "unknown topic config '%s'; did you mean '%s'?", safe,
+                           hint);
+            } else {
+                scn__error(ctx, SCN__LOC_KEY,
+                           "unknown topic config '%s' (the configs this build knows are listed "
+                           "in docs/scenarios.md)",
+                           safe);
+            }
+        }
         scn__pop(ctx);
     }
 }

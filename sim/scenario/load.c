@@ -3,8 +3,10 @@
  *
  * Role: the entry points of scenario.h. Reads the file (at most 4 MiB), parses it with
  *   jansson, applies `--set` overrides (override.c), validates the top level, `cluster`,
- *   `raft` and `network` here and hands `cluster.config` (kconfig.c), `timeline`
- *   (timeline.c), `expect` and `invariants` (expect.c) to their files. The world is
+ *   `raft` and `network` here and hands `cluster.config` (kconfig.c), `topics`
+ *   (topics.c), `timeline` (timeline.c), `expect` and `invariants` (expect.c) to their
+ *   files. `topics` is read after `cluster` (brokers, config defaults) and before
+ *   `timeline` (its partition targets). The world is
  *   built only from a config this file returned.
  * Model: shared/spec.md §2 (scenario file, format 1) and §1 (`--set`); Kafka 4.0
  *   defaults (shared/reference/kafka-semantics.md §1.3). Node layouts:
@@ -23,8 +25,8 @@
  *   before the config takes memory for what they bound.
  * Determinism: `json_object_seed(1)` before parsing; config tables follow array order
  *   or are sorted by id; nothing depends on object key order.
- * Not modelled: keys of later models (topics, producers, consumer_groups, capacity)
- *   are rejected as "not modelled yet".
+ * Not modelled: keys of later models (producers, consumer_groups, capacity) are
+ *   rejected as "not modelled yet".
  */
 #include "scn_internal.h"
 
@@ -40,10 +42,10 @@
 #define NAME_BYTES     96u
 #define FOUND_BYTES    192u
 
-static const char *const top_keys[] = {
-    "$schema", "format",  "name", "title",    "description", "seed",      "duration",
-    "cluster", "network", "raft", "timeline", "expect",      "invariants"};
-static const char *const later_top_keys[] = {"topics", "producers", "consumer_groups", "capacity"};
+static const char *const top_keys[] = {"$schema", "format",   "name",    "title",     "description",
+                                       "seed",    "duration", "cluster", "topics",    "network",
+                                       "raft",    "timeline", "expect",  "invariants"};
+static const char *const later_top_keys[] = {"producers", "consumer_groups", "capacity"};
 
 /* =================================================================================
  * Defaults (scenario.h documents each)
@@ -65,6 +67,12 @@ static void set_defaults(scn_config *cfg)
         .broker_heartbeat_interval_ms = 2000,
         .broker_session_timeout_ms = 9000,
         .metadata_max_idle_interval_ms = 500,
+    };
+    cfg->kafka = (scn_kafka_config){
+        .min_insync_replicas = 1,
+        .unclean_leader_election_enable = false,
+        .replica_lag_time_max_ms = 30000,
+        .replica_fetch_wait_max_ms = 500,
     };
     cfg->classic = (scn_classic_config){
         .election_timeout_min_us = SIM_MS(150u),
@@ -493,6 +501,12 @@ static void validate_root(scn__ctx *ctx, const json_t *root)
     if (scn__get_object(ctx, root, "cluster", &section) == SCN__OK) {
         validate_cluster(ctx, section);
     }
+    ctx->topics_valid = true; /* no topics: every topic a target names is unknown */
+    if (scn__get_array(ctx, root, "topics", &section) == SCN__OK) {
+        scn__validate_topics(ctx, section);
+    } else if (json_object_get(root, "topics") != NULL) {
+        ctx->topics_valid = false;
+    }
     if (scn__get_object(ctx, root, "raft", &section) == SCN__OK) validate_raft(ctx, section);
     if (scn__get_object(ctx, root, "network", &section) == SCN__OK) {
         validate_network(ctx, section);
@@ -586,6 +600,16 @@ sim_err scn_load_buffer(const char *name, const char *buf, size_t len,
     for (uint32_t i = 1; i < cfg->action_count; i++) {
         SIM_ASSERT(cfg->actions[i - 1].at_us <= cfg->actions[i].at_us);
     }
+    SIM_ASSERT(cfg->topic_count <= SCN_TOPICS_MAX);
+    for (uint32_t i = 0; i < cfg->topic_count; i++) {
+        const scn_topic *t = &cfg->topics[i];
+        SIM_ASSERT(t->name != NULL);
+        SIM_ASSERT(t->partitions >= 1 && t->partitions <= SCN_TOPIC_PARTITIONS_MAX);
+        SIM_ASSERT(t->replication_factor >= 1 &&
+                   t->replication_factor <= SCN_REPLICATION_FACTOR_MAX);
+        SIM_ASSERT(t->min_insync_replicas >= 1);
+    }
+    SIM_ASSERT(cfg->kafka.replica_fetch_wait_max_ms <= cfg->kafka.replica_lag_time_max_ms);
     SIM_ASSERT(cfg->latency_min_us <= cfg->latency_max_us);
     SIM_ASSERT(cfg->loss_ppm <= 1000000u);
     *out = cfg;

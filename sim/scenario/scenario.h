@@ -11,10 +11,11 @@
  *   No jansson type escapes the loader (style C.5).
  * Invariants: every field holds a value inside its documented limits; node ids are
  *   unique and sorted ascending; timeline actions are sorted by `at` (stable: file
- *   order breaks ties); every node a target names exists.
+ *   order breaks ties); every node a target names exists, and every partition target
+ *   names a topic of `topics` and a partition below its count.
  * Determinism: object key order never matters; arrays keep file order.
- * Not modelled: keys of later models (topics, producers, consumer_groups, capacity)
- *   are rejected with "not modelled yet".
+ * Not modelled: keys of later models (producers, consumer_groups, capacity) are
+ *   rejected with "not modelled yet".
  */
 #ifndef SCENARIO_H
 #define SCENARIO_H
@@ -101,16 +102,20 @@ typedef enum scn_action_kind {
 const char *scn_action_name(scn_action_kind kind);
 
 typedef enum scn_target_kind {
-    SCN_TARGET_NONE = 0,          /* absent */
-    SCN_TARGET_NODE,              /* a node id */
-    SCN_TARGET_CONTROLLER_LEADER, /* "controller-leader", resolved when the action runs */
-    SCN_TARGET_LABEL,             /* "@LABEL": what an earlier labelled action resolved to */
+    SCN_TARGET_NONE = 0,           /* absent */
+    SCN_TARGET_NODE,               /* a node id */
+    SCN_TARGET_CONTROLLER_LEADER,  /* "controller-leader", resolved when the action runs */
+    SCN_TARGET_LABEL,              /* "@LABEL": what an earlier labelled action resolved to */
+    SCN_TARGET_PARTITION_LEADER,   /* "leader:TOPIC-P": that partition's leader now */
+    SCN_TARGET_PARTITION_FOLLOWER, /* "follower:TOPIC-P": its lowest-id follower now */
 } scn_target_kind;
 
 typedef struct scn_target {
     scn_target_kind kind;
-    int32_t node_id;   /* SCN_TARGET_NODE */
-    const char *label; /* SCN_TARGET_LABEL, without the '@' */
+    int32_t node_id;    /* SCN_TARGET_NODE */
+    const char *label;  /* SCN_TARGET_LABEL, without the '@' */
+    uint32_t topic;     /* SCN_TARGET_PARTITION_*: index into scn_config.topics */
+    uint32_t partition; /* SCN_TARGET_PARTITION_*: partition number */
 } scn_target;
 
 typedef struct scn_action {
@@ -159,6 +164,36 @@ typedef struct scn_expect {
     uint32_t line;
 } scn_expect;
 
+/* Kafka's broker/topic-level configs this build models (cluster.config), with Kafka 4.0
+ * defaults in brackets; a topic's own `config` overrides the first two. */
+typedef struct scn_kafka_config {
+    uint32_t min_insync_replicas;        /* min.insync.replicas [1] */
+    bool unclean_leader_election_enable; /* unclean.leader.election.enable [false] */
+    uint32_t replica_lag_time_max_ms;    /* replica.lag.time.max.ms [30000] */
+    uint32_t replica_fetch_wait_max_ms;  /* replica.fetch.wait.max.ms [500] */
+} scn_kafka_config;
+
+/* Limits of `topics`, checked by the loader before it takes memory for what they bound.
+ * A replica set is at most SCN_REPLICATION_FACTOR_MAX brokers (the model's
+ * KPC_REPLICAS_MAX; a static_assert in topics.c keeps them in step). */
+#define SCN_TOPICS_MAX             64u   /* topics in one scenario */
+#define SCN_TOPIC_PARTITIONS_MAX   1024u /* partitions of one topic */
+#define SCN_PARTITIONS_MAX         4096u /* partitions of all topics together */
+#define SCN_REPLICATION_FACTOR_MAX 8u    /* replicas of one partition */
+#define SCN_TOPIC_NAME_MAX         249u  /* Kafka's Topic.MAX_NAME_LENGTH */
+
+/* A topic created when the cluster starts (spec §2 `topics`). */
+typedef struct scn_topic {
+    const char *name;
+    uint32_t partitions;                 /* >= 1 */
+    uint32_t replication_factor;         /* >= 1; with `assignment`, its rows' length */
+    int32_t *assignment;                 /* NULL, or [partitions * replication_factor] broker ids,
+                                            row p = the replicas of partition p in order */
+    uint32_t min_insync_replicas;        /* config or cluster default */
+    bool unclean_leader_election_enable; /* config or cluster default */
+    uint32_t line;                       /* in the file, for messages */
+} scn_topic;
+
 typedef struct scn_config {
     const char *path; /* the file it came from, as given */
     const char *name;
@@ -175,6 +210,10 @@ typedef struct scn_config {
     scn_raft_variant raft_variant;
     scn_kraft_config kraft;
     scn_classic_config classic;
+    scn_kafka_config kafka;
+
+    uint32_t topic_count;
+    scn_topic *topics; /* file order */
 
     uint32_t latency_min_us; /* network.latency.min [1ms] */
     uint32_t latency_max_us; /* network.latency.max [3ms] */

@@ -3,9 +3,9 @@
  * diagnostics, the source locator, exact decimal parsing and the string pool.
  *
  * Role: private to sim/scenario/. `load.c` drives validation section by section
- *   (`timeline.c`, `kconfig.c`, `expect.c`) through checked accessors that append
- *   diagnostics (`diag.c`) located in the raw buffer by `locate.c`; `override.c`
- *   applies `--set` before validation.
+ *   (`kconfig.c`, `topics.c`, `timeline.c`, `expect.c`) through checked accessors
+ *   that append diagnostics (`diag.c`) located in the raw buffer by `locate.c`;
+ *   `override.c` applies `--set` before validation.
  * Model: the scenario format of shared/spec.md §2; diagnostics as in style C.6.
  * Owns / borrows: the context borrows the source buffer and the jansson tree for the
  *   length of one load; it owns the diagnostic text until handed to `scn_diags`.
@@ -105,6 +105,7 @@ typedef struct scn__ctx {
     scn_config *cfg;
     bool nodes_valid;    /* cfg->nodes can be used for cross references */
     bool duration_valid; /* cfg->duration_us is the file's valid duration */
+    bool topics_valid;   /* cfg->topics can be used for cross references */
 } scn__ctx;
 
 void scn__push_key(scn__ctx *ctx, const char *key);
@@ -190,7 +191,7 @@ scn__fixed_status scn__number_fixed(const json_t *number, uint32_t scale_digits,
                                     uint64_t *out);
 
 /* ---------------------------------------------------------------------------------
- * Overrides (override.c), sections (load.c, timeline.c, kconfig.c, expect.c)
+ * Overrides (override.c), sections (load.c, kconfig.c, topics.c, timeline.c, expect.c)
  * ------------------------------------------------------------------------------- */
 
 /* Applies every `--set` to `root` (an object); failures are diagnostics. */
@@ -207,6 +208,13 @@ bool scn__override_below(const scn__source *src, const scn__seg *segs, uint32_t 
 bool scn__override_hides_element(const scn__source *src, const char *key, uint32_t index);
 
 void scn__validate_cluster_config(scn__ctx *ctx, const json_t *config);
+/* `topics` (topics.c), after `cluster`: fills cfg->topics, sets ctx->topics_valid. */
+void scn__validate_topics(scn__ctx *ctx, const json_t *topics);
+/* A topic's `config` object (kconfig.c), at the current path: fills the topic's
+ * min.insync.replicas and unclean.leader.election.enable (already set to the cluster's).
+ * *min_isr_given tells whether the topic set min.insync.replicas itself. */
+void scn__validate_topic_config(scn__ctx *ctx, const json_t *config, scn_topic *topic,
+                                bool *min_isr_given);
 void scn__validate_timeline(scn__ctx *ctx, const json_t *timeline);
 void scn__validate_expect(scn__ctx *ctx, const json_t *expect);
 void scn__validate_invariants(scn__ctx *ctx, const json_t *invariants);

@@ -8,17 +8,20 @@
  *   are resolved when an action runs.
  * Model: spec §2 "timeline actions" and "node targets". An action is
  *   `{"at": DURATION, "do": KIND, ...}`, optionally with `"label"`; a node target is a
- *   node id, "controller-leader" or "@LABEL" (the node an earlier labelled action
- *   resolved to). "Earlier" is the order actions run in: by `at`, then file order.
+ *   node id, "controller-leader", "leader:TOPIC-P" / "follower:TOPIC-P" (that
+ *   partition's leader, its lowest-id follower; TOPIC a topic of the scenario, P below
+ *   its partition count; the topic is the text before the last '-') or "@LABEL" (the
+ *   node an earlier labelled action resolved to). "Earlier" is the order actions run
+ *   in: by `at`, then file order.
  * Owns / borrows: writes `cfg->actions` (pool); label bookkeeping is temporary heap.
  * Invariants: at most SIM_TIMELINE_MAX actions, checked before any per-action memory;
  *   a partition has ≥ 2 non-empty, disjoint sides with at most SIM_NODES_MAX targets in
  *   all; `at` ≤ the scenario's duration.
  * Determinism: actions are sorted by (at, file index), a total order, so equal times
  *   keep file order whatever qsort does.
- * Not modelled: targets and actions of later models (`leader:T-P`, `follower:T-P`,
- *   `coordinator:G`, client names; producers, consumers, topics, reassignment, configs,
- *   describe, questions) are rejected as "not modelled yet".
+ * Not modelled: targets and actions of later models (`coordinator:G`, client names;
+ *   producers, consumers, topic creation, reassignment, configs, describe, questions)
+ *   are rejected as "not modelled yet".
  */
 #include "scn_internal.h"
 
@@ -29,9 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARRAY_COUNT(a)  (sizeof(a) / sizeof((a)[0]))
-#define NAME_BYTES      96u
-#define TARGET_EXPECTED "a node target (a node id, \"controller-leader\" or \"@LABEL\")"
+#define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define NAME_BYTES     96u
+#define TARGET_EXPECTED                                                                            \
+    "a node target (a node id, \"controller-leader\", \"leader:TOPIC-P\", "                        \
+    "\"follower:TOPIC-P\" or \"@LABEL\")"
 
 static const char *const action_names[] = {
     "crash",   "restart",   "shutdown", "power_off", "pause", "resume", "timeout",
@@ -173,6 +178,94 @@ static bool all_digits(const char *s)
     return true;
 }
 
+/* The index of the topic named by the `len` bytes at `name`, or -1. */
+static int find_topic(const scn_config *cfg, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < cfg->topic_count; i++) {
+        const char *t = cfg->topics[i].name;
+        if (t != NULL && strlen(t) == len && memcmp(t, name, len) == 0) return (int)i;
+    }
+    return -1;
+}
+
+/* "TOPIC-P", the rest of "leader:TOPIC-P" or "follower:TOPIC-P" (`whole`), at the
+ * current path. The topic is what comes before the last '-' (topic names may hold '-'). */
+static bool parse_partition_target(scn__ctx *ctx, const char *spec, const char *whole,
+                                   scn_target_kind kind, scn_target *out)
+{
+    const scn_config *cfg = ctx->cfg;
+    const char *prefix = kind == SCN_TARGET_PARTITION_LEADER ? "leader" : "follower";
+    char safe[NAME_BYTES], topic[NAME_BYTES];
+    scn__safe(whole, safe, sizeof safe);
+    const char *dash = strrchr(spec, '-');
+    if (dash == NULL || dash == spec || !all_digits(dash + 1) || strlen(dash + 1) > 9) {
+        const int whole_topic = find_topic(cfg, spec, strlen(spec));
+        if (whole_topic >= 0) {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "node target '%s' needs a partition number: write \"%s:%s-0\" for "
+                       "partition 0",
+                       safe, prefix, cfg->topics[whole_topic].name);
+        } else {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "node target '%s' is not of the form \"%s:TOPIC-P\" (a topic, '-', a "
+                       "partition number)",
+                       safe, prefix);
+        }
+        return false;
+    }
+    const size_t name_len = (size_t)(dash - spec);
+    const unsigned long partition = strtoul(dash + 1, NULL, 10);
+    const int index = find_topic(cfg, spec, name_len);
+    if (index < 0) {
+        if (!ctx->topics_valid) return false; /* `topics` has errors, reported there */
+        scn__safe(spec, topic, sizeof topic);
+        if (name_len < sizeof topic) topic[name_len] = '\0';
+        if (cfg->topic_count == 0) {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "node target '%s' names topic '%s', but the scenario has no topics "
+                       "(declare it in \"topics\")",
+                       safe, topic);
+            return false;
+        }
+        const char *hint = NULL;
+        if (scn__will_show(ctx)) {
+            const char *names[SCN_TOPICS_MAX];
+            for (uint32_t i = 0; i < cfg->topic_count; i++) names[i] = cfg->topics[i].name;
+            hint = scn__suggest(topic, names, cfg->topic_count);
+        }
+        if (hint != NULL) {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "node target '%s' names unknown topic '%s'; did you mean '%s'?", safe, topic,
+                       hint);
+        } else {
+            scn__error(ctx, SCN__LOC_VALUE,
+                       "node target '%s' names unknown topic '%s' (not in \"topics\")", safe,
+                       topic);
+        }
+        return false;
+    }
+    const scn_topic *t = &cfg->topics[index];
+    if (t->partitions == 0) return false; /* the topic has errors, reported there */
+    if (partition >= t->partitions && t->partitions == 1) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "node target '%s' names partition %lu, but topic '%s' has 1 partition "
+                   "(partition 0)",
+                   safe, partition, t->name);
+        return false;
+    }
+    if (partition >= t->partitions) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "node target '%s' names partition %lu, but topic '%s' has %u partitions "
+                   "(0 to %u)",
+                   safe, partition, t->name, t->partitions, t->partitions - 1);
+        return false;
+    }
+    out->kind = kind;
+    out->topic = (uint32_t)index;
+    out->partition = (uint32_t)partition;
+    return true;
+}
+
 static void add_ref(timeline_state *st, const char *label, uint32_t index, target_field field,
                     uint32_t side, uint32_t member)
 {
@@ -228,16 +321,17 @@ static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn
         add_ref(st, out->label, index, field, side, member);
         return true;
     }
-    static const struct {
-        const char *prefix, *needs;
-    } later[] = {
-        {"leader:", "topics"}, {"follower:", "topics"}, {"coordinator:", "consumer groups"}};
-    for (size_t i = 0; i < ARRAY_COUNT(later); i++) {
-        if (strncmp(s, later[i].prefix, strlen(later[i].prefix)) != 0) continue;
+    if (strncmp(s, "leader:", 7) == 0) {
+        return parse_partition_target(ctx, s + 7, s, SCN_TARGET_PARTITION_LEADER, out);
+    }
+    if (strncmp(s, "follower:", 9) == 0) {
+        return parse_partition_target(ctx, s + 9, s, SCN_TARGET_PARTITION_FOLLOWER, out);
+    }
+    if (strncmp(s, "coordinator:", 12) == 0) {
         scn__error(ctx, SCN__LOC_VALUE,
-                   "node target '%s' needs %s, which are not modelled yet in this build (see "
-                   "docs/scenarios.md)",
-                   safe, later[i].needs);
+                   "node target '%s' needs consumer groups, which are not modelled yet in this "
+                   "build (see docs/scenarios.md)",
+                   safe);
         return false;
     }
     if (all_digits(s)) {
@@ -250,8 +344,9 @@ static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn
                    "unknown node target '%s'; did you mean 'controller-leader'?", safe);
     } else {
         scn__error(ctx, SCN__LOC_VALUE,
-                   "unknown node target '%s': expected a node id, \"controller-leader\" or "
-                   "\"@LABEL\" (client names are not modelled yet in this build)",
+                   "unknown node target '%s': expected a node id, \"controller-leader\", "
+                   "\"leader:TOPIC-P\", \"follower:TOPIC-P\" or \"@LABEL\" (client names are "
+                   "not modelled yet in this build)",
                    safe);
     }
     return false;
@@ -280,12 +375,15 @@ static bool same_target(const scn_target *x, const scn_target *y)
         return x->node_id == y->node_id;
     case SCN_TARGET_LABEL:
         return strcmp(x->label, y->label) == 0;
+    case SCN_TARGET_PARTITION_LEADER:
+    case SCN_TARGET_PARTITION_FOLLOWER:
+        return x->topic == y->topic && x->partition == y->partition;
     default:
         SIM_UNREACHABLE();
     }
 }
 
-static const char *target_text(const scn_target *t, char *buf, size_t size)
+static const char *target_text(const scn_config *cfg, const scn_target *t, char *buf, size_t size)
 {
     switch (t->kind) {
     case SCN_TARGET_NODE:
@@ -296,6 +394,14 @@ static const char *target_text(const scn_target *t, char *buf, size_t size)
         break;
     case SCN_TARGET_LABEL:
         snprintf(buf, size, "\"@%s\"", t->label);
+        break;
+    case SCN_TARGET_PARTITION_LEADER:
+    case SCN_TARGET_PARTITION_FOLLOWER:
+        /* The topic's name is at most SCN_TOPIC_NAME_MAX characters: cut for messages. */
+        snprintf(buf, size, "\"%s:%.40s%s-%u\"",
+                 t->kind == SCN_TARGET_PARTITION_LEADER ? "leader" : "follower",
+                 cfg->topics[t->topic].name, strlen(cfg->topics[t->topic].name) > 40 ? "..." : "",
+                 t->partition);
         break;
     case SCN_TARGET_NONE:
     default:
@@ -312,7 +418,7 @@ static void check_distinct(scn__ctx *ctx, const scn_target *x, const scn_target 
     char text[NAME_BYTES];
     scn__push_key(ctx, second);
     scn__error(ctx, SCN__LOC_VALUE, "'%s' and '%s' are both %s: a link joins two endpoints", first,
-               second, target_text(y, text, sizeof text));
+               second, target_text(ctx->cfg, y, text, sizeof text));
     scn__pop(ctx);
 }
 
@@ -398,7 +504,7 @@ static void parse_partition(scn__ctx *ctx, timeline_state *st, const json_t *a, 
             }
             for (uint32_t j = 0; j < json_array_size(side); j++) {
                 scn__push_index(ctx, j);
-                scn_target t = {SCN_TARGET_NONE, 0, NULL};
+                scn_target t = {.kind = SCN_TARGET_NONE};
                 if (parse_target(ctx, st, json_array_get(side, j), &t, act->index, TF_SIDES, i,
                                  j)) {
                     uint32_t k = 0;
@@ -407,7 +513,8 @@ static void parse_partition(scn__ctx *ctx, timeline_state *st, const json_t *a, 
                     if (k < act->member_count) {
                         scn__error(ctx, SCN__LOC_VALUE,
                                    "%s is already on side %u: the sides must not overlap",
-                                   target_text(&t, text, sizeof text), act->side_index[k]);
+                                   target_text(ctx->cfg, &t, text, sizeof text),
+                                   act->side_index[k]);
                     } else {
                         act->members[act->member_count] = t;
                         act->side_index[act->member_count++] = i;

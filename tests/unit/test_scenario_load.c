@@ -2,7 +2,8 @@
  * test_scenario_load.c — good scenarios become the right structs.
  *
  * Goal: defaults (Kafka 4.0's and the spec's), the three node layouts, exact durations
- *   and probabilities, the timeline's fields and its stable sort, `--set` overrides
+ *   and probabilities, topics (counts, assignments, config defaults and overrides) and
+ *   partition targets, the timeline's fields and its stable sort, `--set` overrides
  *   (new keys, array elements, appends, string fallback), warnings that do not fail a
  *   load, the file-level errors, and that no input crashes the loader.
  * Method: scenarios written inline and loaded with scn_load_buffer; each test checks
@@ -79,6 +80,12 @@ Test(scenario_load, defaults)
     cr_assert_eq(c->kraft.broker_heartbeat_interval_ms, 2000);
     cr_assert_eq(c->kraft.broker_session_timeout_ms, 9000);
     cr_assert_eq(c->kraft.metadata_max_idle_interval_ms, 500);
+    cr_assert_eq(c->kafka.min_insync_replicas, 1);
+    cr_assert(!c->kafka.unclean_leader_election_enable);
+    cr_assert_eq(c->kafka.replica_lag_time_max_ms, 30000);
+    cr_assert_eq(c->kafka.replica_fetch_wait_max_ms, 500);
+    cr_assert_eq(c->topic_count, 0);
+    cr_assert_null(c->topics);
     cr_assert_eq(c->classic.election_timeout_min_us, SIM_MS(150));
     cr_assert_eq(c->classic.election_timeout_max_us, SIM_MS(300));
     cr_assert_eq(c->classic.heartbeat_us, SIM_MS(75));
@@ -382,7 +389,11 @@ Test(scenario_load, metric_names)
     static const char *const known[] = {"controller.elections",
                                         "controller.unavailable_ms",
                                         "records.acked_lost",
+                                        "partitions.total",
                                         "partitions.offline",
+                                        "partitions.under_replicated",
+                                        "partitions.leader_elections",
+                                        "partitions.unclean_elections",
                                         "producers.latency_ms.p99",
                                         "consumers.groups.billing.lag",
                                         "consumers.groups.0.rebalances",
@@ -413,6 +424,171 @@ Test(scenario_load, metric_names)
         cr_assert(!scn_metric_known(unknown[i]), "%s should be unknown", unknown[i]);
     }
     cr_assert(!scn_metric_known(NULL));
+}
+
+/* =================================================================================
+ * Topics and partition targets
+ * ================================================================================= */
+
+Test(scenario_load, replication_configs_and_topic_defaults)
+{
+    scn_config *c =
+        load("{\"format\": 1, \"name\": \"m\",\n"
+             " \"cluster\": {\"brokers\": 4, \"config\": {\"min.insync.replicas\": 2,"
+             " \"unclean.leader.election.enable\": true,"
+             " \"replica.lag.time.max.ms\": 10000, \"replica.fetch.wait.max.ms\": 100}},\n"
+             " \"topics\": [\n"
+             "  {\"name\": \"orders\", \"partitions\": 6, \"replication_factor\": 3,"
+             "   \"config\": {\"min.insync.replicas\": 3,"
+             " \"unclean.leader.election.enable\": false}},\n"
+             "  {\"name\": \"Logs.v2_x-y\", \"partitions\": 1, \"replication_factor\": 4}\n"
+             " ]}");
+    cr_assert_eq(c->kafka.min_insync_replicas, 2);
+    cr_assert(c->kafka.unclean_leader_election_enable);
+    cr_assert_eq(c->kafka.replica_lag_time_max_ms, 10000);
+    cr_assert_eq(c->kafka.replica_fetch_wait_max_ms, 100);
+    cr_assert_eq(c->topic_count, 2);
+    const scn_topic *t = &c->topics[0];
+    cr_assert_str_eq(t->name, "orders");
+    cr_assert_eq(t->partitions, 6);
+    cr_assert_eq(t->replication_factor, 3);
+    cr_assert_null(t->assignment, "the world places replicas when there is no assignment");
+    cr_assert_eq(t->min_insync_replicas, 3);
+    cr_assert(!t->unclean_leader_election_enable);
+    cr_assert_eq(t->line, 4);
+    t = &c->topics[1];
+    cr_assert_str_eq(t->name, "Logs.v2_x-y");
+    cr_assert_eq(t->partitions, 1);
+    cr_assert_eq(t->replication_factor, 4);
+    cr_assert_eq(t->min_insync_replicas, 2, "the cluster's value");
+    cr_assert(t->unclean_leader_election_enable, "the cluster's value");
+    cr_assert_eq(t->line, 5);
+    scn_config_free(c);
+}
+
+Test(scenario_load, topic_assignment)
+{
+    scn_config *c = load("{\"format\": 1, \"name\": \"m\", \"cluster\": {\"nodes\": ["
+                         "{\"id\": 0, \"roles\": [\"controller\"]},"
+                         "{\"id\": 5, \"roles\": [\"broker\"]},"
+                         "{\"id\": 7, \"roles\": [\"broker\"]},"
+                         "{\"id\": 9, \"roles\": [\"broker\", \"controller\"]}]},"
+                         " \"topics\": ["
+                         "{\"name\": \"a\", \"assignment\": [[9, 5], [5, 7], [7, 9]]},"
+                         "{\"name\": \"b\", \"partitions\": 2, \"replication_factor\": 1,"
+                         " \"assignment\": [[7], [7]]}]}");
+    cr_assert_eq(c->topic_count, 2);
+    const scn_topic *a = &c->topics[0];
+    cr_assert_eq(a->partitions, 3, "from the assignment");
+    cr_assert_eq(a->replication_factor, 2, "from the assignment");
+    const int32_t want_a[] = {9, 5, 5, 7, 7, 9};
+    cr_assert_not_null(a->assignment);
+    for (size_t i = 0; i < 6; i++) cr_assert_eq(a->assignment[i], want_a[i], "cell %zu", i);
+    const scn_topic *b = &c->topics[1];
+    cr_assert_eq(b->partitions, 2);
+    cr_assert_eq(b->replication_factor, 1);
+    cr_assert_eq(b->assignment[0], 7);
+    cr_assert_eq(b->assignment[1], 7, "one broker may hold replicas of several partitions");
+    scn_config_free(c);
+}
+
+Test(scenario_load, topic_errors)
+{
+    char *text = load_bad("{\"format\": 1, \"name\": \"m\", \"cluster\": {},"
+                          " \"topics\": [{\"name\": \"t\", \"partitions\": 1,"
+                          " \"replication_factor\": 4}]}",
+                          NULL, 0);
+    cr_assert(strstr(text, "replication factor 4 is larger than the number of brokers (3): Kafka "
+                           "refuses to create the topic (INVALID_REPLICATION_FACTOR)"),
+              "%s", text);
+    free(text);
+    text =
+        load_bad("{\"format\": 1, \"name\": \"m\", \"cluster\": {},"
+                 " \"topics\": [{\"name\": \"a.b\", \"partitions\": 1, \"replication_factor\": 1},"
+                 " {\"name\": \"a_b\", \"partitions\": 1, \"replication_factor\": 1}]}",
+                 NULL, 0);
+    cr_assert(strstr(text, "collides with topic 'a.b'"), "%s", text);
+    free(text);
+    text = load_bad("{\"format\": 1, \"name\": \"m\", \"cluster\": {\"config\":"
+                    " {\"replica.fetch.wait.max.ms\": 40000}}}",
+                    NULL, 0);
+    cr_assert(strstr(text, "replica.fetch.wait.max.ms (40000) must be at most "
+                           "replica.lag.time.max.ms (30000)"),
+              "%s", text);
+    free(text);
+}
+
+Test(scenario_load, min_isr_above_replication_factor_is_a_warning)
+{
+    const char *json =
+        "{\"format\": 1, \"name\": \"m\", \"cluster\": {},"
+        " \"topics\": [{\"name\": \"t\", \"partitions\": 1, \"replication_factor\": 2,"
+        " \"config\": {\"min.insync.replicas\": 3}}]}";
+    scn_config *cfg = NULL;
+    scn_diags d;
+    cr_assert_eq(scn_load_buffer("w.json", json, strlen(json), NULL, 0, &cfg, &d), SIM_OK);
+    cr_assert_eq(d.warning_count, 1);
+    cr_assert(strstr(d.text, "every acks=all produce to this topic fails with NOT_ENOUGH_REPLICAS"),
+              "%s", d.text);
+    cr_assert_eq(cfg->topics[0].min_insync_replicas, 3, "kept as given, as Kafka does");
+    scn_diags_free(&d);
+    scn_config_free(cfg);
+}
+
+Test(scenario_load, partition_targets)
+{
+    scn_config *c =
+        load("{\"format\": 1, \"name\": \"m\", \"cluster\": {},"
+             " \"topics\": [{\"name\": \"orders\", \"partitions\": 6,"
+             " \"replication_factor\": 3},"
+             " {\"name\": \"my-topic-2\", \"partitions\": 1, \"replication_factor\": 1}],"
+             " \"timeline\": ["
+             "{\"at\": \"1s\", \"do\": \"crash\", \"node\": \"leader:orders-5\","
+             " \"label\": \"victim\"},"
+             "{\"at\": \"2s\", \"do\": \"restart\", \"node\": \"@victim\"},"
+             "{\"at\": \"3s\", \"do\": \"isolate\", \"node\": \"follower:my-topic-2-0\"},"
+             "{\"at\": \"4s\", \"do\": \"partition\", \"sides\":"
+             " [[\"leader:orders-0\"], [\"follower:orders-0\", 1]]},"
+             "{\"at\": \"5s\", \"do\": \"cut\", \"from\": \"leader:orders-1\","
+             " \"to\": \"leader:orders-2\"}]}");
+    cr_assert_eq(c->action_count, 5);
+    const scn_target *n = &c->actions[0].node;
+    cr_assert_eq(n->kind, SCN_TARGET_PARTITION_LEADER);
+    cr_assert_eq(n->topic, 0);
+    cr_assert_eq(n->partition, 5);
+    cr_assert_str_eq(c->actions[0].label, "victim");
+    cr_assert_eq(c->actions[1].node.kind, SCN_TARGET_LABEL);
+    n = &c->actions[2].node;
+    cr_assert_eq(n->kind, SCN_TARGET_PARTITION_FOLLOWER);
+    cr_assert_eq(n->topic, 1, "the topic is the text before the last '-'");
+    cr_assert_eq(n->partition, 0);
+    const scn_action *p = &c->actions[3];
+    cr_assert_eq(p->member_count, 3);
+    cr_assert_eq(p->members[0].kind, SCN_TARGET_PARTITION_LEADER);
+    cr_assert_eq(p->members[1].kind, SCN_TARGET_PARTITION_FOLLOWER);
+    cr_assert_eq(p->members[1].partition, 0);
+    cr_assert_eq(p->members[2].kind, SCN_TARGET_NODE);
+    cr_assert_eq(c->actions[4].a.partition, 1);
+    cr_assert_eq(c->actions[4].b.partition, 2);
+    scn_config_free(c);
+}
+
+Test(scenario_load, topic_limits_are_checked_before_allocation)
+{
+    /* 65 topics that would each be an error: only the limit is reported. */
+    size_t cap = 64 + 65 * 8, o = 0;
+    char *json = malloc(cap);
+    o += (size_t)snprintf(json + o, cap - o,
+                          "{\"format\":1,\"name\":\"m\",\"cluster\":{},\"topics\":[");
+    for (int i = 0; i < 65; i++) o += (size_t)snprintf(json + o, cap - o, "%s{}", i ? "," : "");
+    snprintf(json + o, cap - o, "]}");
+    char *text = load_bad(json, NULL, 0);
+    cr_assert(strstr(text, "'topics' lists 65 topics, above the limit of 64 topics "
+                           "(SCN_TOPICS_MAX)"),
+              "%s", text);
+    cr_assert_null(strstr(text, "missing required key"), "%s", text);
+    free(text);
+    free(json);
 }
 
 /* =================================================================================
@@ -481,17 +657,17 @@ Test(scenario_load, override_escapes_and_errors)
 Test(scenario_load, warning_does_not_fail)
 {
     const char *json = "{\"format\": 1, \"name\": \"m\",\n"
-                       " \"cluster\": {\"config\": {\"min.insync.replicas\": 2}}}\n";
+                       " \"cluster\": {\"config\": {\"num.partitions\": 2}}}\n";
     scn_config *cfg = NULL;
     scn_diags d;
     cr_assert_eq(scn_load_buffer("w.json", json, strlen(json), NULL, 0, &cfg, &d), SIM_OK);
     cr_assert_not_null(cfg);
     cr_assert_eq(d.error_count, 0);
     cr_assert_eq(d.warning_count, 1);
-    cr_assert_str_eq(d.text, "w.json:2:25: warning: 'min.insync.replicas' is a known Kafka "
+    cr_assert_str_eq(d.text, "w.json:2:25: warning: 'num.partitions' is a known Kafka "
                              "config, not modelled yet in this build: ignored "
-                             "[/cluster/config/min.insync.replicas]\n"
-                             "    2 |  \"cluster\": {\"config\": {\"min.insync.replicas\": "
+                             "[/cluster/config/num.partitions]\n"
+                             "    2 |  \"cluster\": {\"config\": {\"num.partitions\": "
                              "2}}}\n"
                              "      |                         ^\n");
     cr_assert_eq(d.text_bytes, strlen(d.text));
