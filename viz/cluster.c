@@ -100,7 +100,8 @@ static const char *short_kind(net_msg_kind kind)
     static const char *const names[] = {"Vote",     "VoteResp",     "BeginEpoch", "BeginResp",
                                         "EndEpoch", "EndResp",      "Fetch",      "FetchResp",
                                         "Append",   "AppendResp",   "ReqVote",    "ReqVoteResp",
-                                        "Register", "RegisterResp", "Heartbeat",  "HeartbeatResp"};
+                                        "Register", "RegisterResp", "Heartbeat",  "HeartbeatResp",
+                                        "RFetch",   "RFetchResp",   "AlterIsr",   "AlterIsrResp"};
     static_assert(sizeof names / sizeof names[0] == NET_MSG_KIND_COUNT, "short kind names");
     return (unsigned)kind < NET_MSG_KIND_COUNT ? names[kind] : "?";
 }

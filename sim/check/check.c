@@ -1,5 +1,5 @@
 /*
- * check.c — the Raft safety checkers; see check.h.
+ * check.c — the Raft and partition safety checkers; see check.h.
  *
  * Role / Model / Not modelled: see check.h.
  * Owns / borrows: see check.h.
@@ -144,8 +144,150 @@ static void check_committed_prefix(chk_state *c, uint32_t i, const raft_node *rn
     *upto = hw;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Partitions
+ * ------------------------------------------------------------------------------- */
+
+size_t chk_partition_bytes(uint32_t broker_count, uint32_t partition_count)
+{
+    return (size_t)partition_count *
+               (CHK_PARTITION_EPOCHS_MAX * sizeof(int32_t) + 2 * sizeof(int32_t) +
+                2 * sizeof(int64_t) + (size_t)broker_count * sizeof(int64_t)) +
+           128;
+}
+
+void chk_set_repl(chk_state *c, sim_arena *arena, const repl *r)
+{
+    SIM_ASSERT(c->repl == NULL && r != NULL);
+    const uint32_t np = r->partition_count;
+    c->repl = r;
+    c->part_epoch_leader = SIM_ARENA_NEW(arena, int32_t, (size_t)np * CHK_PARTITION_EPOCHS_MAX);
+    for (size_t i = 0; i < (size_t)np * CHK_PARTITION_EPOCHS_MAX; i++) c->part_epoch_leader[i] = -1;
+    c->hw_broker = SIM_ARENA_NEW(arena, int32_t, np);
+    c->hw_epoch = SIM_ARENA_NEW(arena, int32_t, np);
+    c->hw_value = SIM_ARENA_NEW(arena, int64_t, np);
+    c->agree_key = SIM_ARENA_NEW(arena, int64_t, np);
+    c->agree_upto = SIM_ARENA_NEW(arena, int64_t, (size_t)np * r->broker_count);
+    for (uint32_t p = 0; p < np; p++) {
+        c->hw_broker[p] = -1;
+        c->agree_key[p] = -1;
+    }
+}
+
+static bool same_repl_record(const repl_record *a, const repl_record *b)
+{
+    return a->offset == b->offset && a->leader_epoch == b->leader_epoch &&
+           a->producer_id == b->producer_id && a->sequence == b->sequence &&
+           a->value_id == b->value_id && a->size_bytes == b->size_bytes;
+}
+
+/* One leader per leader epoch of partition p. */
+static void check_partition_leader(chk_state *c, uint32_t p, uint32_t b, const repl_replica *x)
+{
+    const int32_t epoch = x->reg.leader_epoch;
+    const int32_t id = c->repl->broker_ids[b];
+    if (epoch < 0 || (uint32_t)epoch >= CHK_PARTITION_EPOCHS_MAX) {
+        c->partition_epochs_unchecked++;
+        return;
+    }
+    int32_t *slot = &c->part_epoch_leader[(size_t)p * CHK_PARTITION_EPOCHS_MAX + (uint32_t)epoch];
+    if (*slot == -1) {
+        *slot = id;
+    } else if (*slot >= 0 && *slot != id) {
+        violation(c, CHK_SINGLE_PARTITION_LEADER_PER_EPOCH, id,
+                  "brokers %" PRId32 " and %" PRId32 " both lead partition %" PRIu32
+                  " in leader epoch %" PRId32,
+                  *slot, id, p, epoch);
+        *slot = -2;
+    }
+}
+
+/* The leader's HW within one leadership (same broker process, same leader epoch). */
+static void check_partition_hw(chk_state *c, uint32_t p, int32_t b, const repl_replica *x)
+{
+    if (b < 0) {
+        c->hw_broker[p] = -1; /* nobody leads: the next leadership starts afresh */
+        return;
+    }
+    if (c->hw_broker[p] == b && c->hw_epoch[p] == x->reg.leader_epoch && x->hw < c->hw_value[p]) {
+        violation(c, CHK_PARTITION_LEADER_HW_MONOTONIC, c->repl->broker_ids[b],
+                  "leader %" PRId32 " of partition %" PRIu32 " moved its HW from %" PRId64
+                  " to %" PRId64 " in leader epoch %" PRId32,
+                  c->repl->broker_ids[b], p, c->hw_value[p], x->hw, x->reg.leader_epoch);
+    }
+    c->hw_broker[p] = b;
+    c->hw_epoch[p] = x->reg.leader_epoch;
+    c->hw_value[p] = x->hw;
+}
+
+/* Records below the leader's HW agree on every ISR member (incrementally: each member's
+ * prefix is compared once per leadership). */
+static void check_isr_agreement(chk_state *c, uint32_t p, uint32_t lb, const repl_replica *ld)
+{
+    const repl *r = c->repl;
+    const int64_t key = ((int64_t)lb << 32) | (uint32_t)ld->reg.leader_epoch;
+    int64_t *upto = &c->agree_upto[(size_t)p * r->broker_count];
+    if (c->agree_key[p] != key) {
+        c->agree_key[p] = key;
+        for (uint32_t b = 0; b < r->broker_count; b++) upto[b] = 0;
+    }
+    for (uint32_t i = 0; i < ld->reg.isr_count; i++) {
+        const uint32_t mb = repl_broker_index(r, ld->reg.isr[i]);
+        if (mb == UINT32_MAX || mb == lb) continue;
+        const repl_replica *y = repl_replica_get(r, mb, p);
+        int64_t end = ld->hw < y->leo ? ld->hw : y->leo;
+        if (end > ld->leo) end = ld->leo;
+        int64_t off = upto[mb];
+        if (off < ld->log_start) off = ld->log_start;
+        if (off < y->log_start) off = y->log_start;
+        for (; off < end; off++) {
+            const repl_record *a = repl_record_at(r, lb, p, off);
+            const repl_record *m = repl_record_at(r, mb, p, off);
+            SIM_ASSERT(a != NULL && m != NULL);
+            if (!same_repl_record(a, m)) {
+                violation(c, CHK_ISR_COMMITTED_AGREEMENT, r->broker_ids[mb],
+                          "partition %" PRIu32 " offset %" PRId64 " below HW %" PRId64
+                          ": leader %" PRId32 " has epoch %" PRId32 ", ISR member %" PRId32
+                          " epoch %" PRId32,
+                          p, off, ld->hw, r->broker_ids[lb], a->leader_epoch, r->broker_ids[mb],
+                          m->leader_epoch);
+                off = end;
+                break;
+            }
+        }
+        upto[mb] = end > upto[mb] ? end : upto[mb];
+        if (upto[mb] > y->leo) upto[mb] = y->leo; /* truncated since: compare again */
+    }
+}
+
+static void check_partitions(chk_state *c)
+{
+    const repl *r = c->repl;
+    for (uint32_t p = 0; p < r->partition_count; p++) {
+        int32_t lead = -1; /* the alive leader with the newest leader epoch */
+        for (uint32_t b = 0; b < r->broker_count; b++) {
+            const repl_replica *x = repl_replica_get(r, b, p);
+            if (x->hw > x->leo) {
+                violation(c, CHK_REPLICA_HW_LE_LEO, r->broker_ids[b],
+                          "broker %" PRId32 " partition %" PRIu32 ": HW %" PRId64
+                          " above LEO %" PRId64,
+                          r->broker_ids[b], p, x->hw, x->leo);
+            }
+            if (!r->brokers[b].alive || x->role != REPL_ROLE_LEADER) continue;
+            check_partition_leader(c, p, b, x);
+            if (lead < 0 ||
+                x->reg.leader_epoch > repl_replica_get(r, (uint32_t)lead, p)->reg.leader_epoch)
+                lead = (int32_t)b;
+        }
+        const repl_replica *ld = lead >= 0 ? repl_replica_get(r, (uint32_t)lead, p) : NULL;
+        check_partition_hw(c, p, lead, ld);
+        if (ld != NULL) check_isr_agreement(c, p, (uint32_t)lead, ld);
+    }
+}
+
 void chk_after_event(chk_state *c)
 {
+    if (c->repl != NULL) check_partitions(c);
     const raft_cluster *raft = c->raft;
     for (uint32_t i = 0; i < raft->node_count; i++) {
         const raft_node *rn = &raft->nodes[i];

@@ -20,26 +20,45 @@
  *     takes office late (its vote replies were held by a pause) need not hold what a
  *     later epoch committed: it cannot commit anything, and steps down on hearing of it.
  *   - leader_hw_monotonic: a leader's high watermark never decreases within its epoch.
+ *   And the data plane's guarantees, once the world has partitions (chk_set_repl; Kafka's
+ *   replication design, kafka-semantics.md §3):
+ *   - replica_hw_le_leo: HW <= LEO on every replica (a replica never calls committed
+ *     what it does not hold).
+ *   - partition_leader_hw_monotonic: a partition leader's HW never decreases within
+ *     its leader epoch, while the same process leads (a restarted broker's HW comes back
+ *     from its checkpoint; it leads again only in a newer epoch).
+ *   - single_partition_leader_per_epoch: at most one broker leads a partition in any
+ *     leader epoch (the controller assigns each epoch to one leader).
+ *   - isr_committed_agreement: the records below the leader's HW are the same (offset,
+ *     leader epoch, producer, sequence, payload) on every ISR member, as far as each
+ *     member's log reaches. An unclean election breaks it on purpose.
  * Owns / borrows: the reference committed log and per-node bookkeeping (arena); borrows
  *   the Raft cluster and the trace.
  * Invariants: ref_len only grows; checked_upto[i] <= ref_len.
  * Determinism: pure functions of model state, iterated by index.
  * Not modelled: epochs beyond CHK_EPOCHS_MAX are not checked by
- *   single_leader_per_epoch (counted in `epochs_unchecked`).
+ *   single_leader_per_epoch (counted in `epochs_unchecked`), leader epochs beyond
+ *   CHK_PARTITION_EPOCHS_MAX likewise by single_partition_leader_per_epoch.
  */
 #ifndef CHECK_H
 #define CHECK_H
 
+#include "../kafka/replication.h"
 #include "../raft/raft.h"
 
-#define CHK_EPOCHS_MAX 65536u
+#define CHK_EPOCHS_MAX           65536u
+#define CHK_PARTITION_EPOCHS_MAX 256u /* leader epochs per partition checked for one leader */
 
 #define CHK_INVARIANTS(X)                                                                          \
     X(SINGLE_LEADER_PER_EPOCH, "single_leader_per_epoch")                                          \
     X(EPOCH_MONOTONIC, "epoch_monotonic")                                                          \
     X(COMMITTED_PREFIX_AGREEMENT, "committed_prefix_agreement")                                    \
     X(COMMITTED_NEVER_LOST, "committed_never_lost")                                                \
-    X(LEADER_HW_MONOTONIC, "leader_hw_monotonic")
+    X(LEADER_HW_MONOTONIC, "leader_hw_monotonic")                                                  \
+    X(REPLICA_HW_LE_LEO, "replica_hw_le_leo")                                                      \
+    X(PARTITION_LEADER_HW_MONOTONIC, "partition_leader_hw_monotonic")                              \
+    X(SINGLE_PARTITION_LEADER_PER_EPOCH, "single_partition_leader_per_epoch")                      \
+    X(ISR_COMMITTED_AGREEMENT, "isr_committed_agreement")
 
 typedef enum chk_invariant {
 #define CHK_ENUM(id, name) CHK_##id,
@@ -72,11 +91,26 @@ typedef struct chk_state {
     int64_t ref_len;
     int64_t ref_capacity;
     uint64_t epochs_unchecked;
+    /* Partitions (NULL repl: none). */
+    const repl *repl;
+    int32_t *part_epoch_leader; /* [p * CHK_PARTITION_EPOCHS_MAX + epoch]: broker id, -1
+                                   none, -2 reported */
+    int32_t *hw_broker;         /* [p]: broker index whose leadership is tracked; -1 */
+    int32_t *hw_epoch;          /* [p]: its leader epoch */
+    int64_t *hw_value;          /* [p]: its HW last seen */
+    int64_t *agree_key;         /* [p]: (leader broker index, leader epoch) compared under */
+    int64_t *agree_upto;        /* [p * brokers + b]: offsets below verified */
+    uint64_t partition_epochs_unchecked;
     chk_result results[CHK_COUNT];
 } chk_state;
 
 void chk_init(chk_state *c, sim_arena *arena, sim_engine *engine, const raft_cluster *raft,
               int64_t log_capacity);
 void chk_after_event(chk_state *c);
+
+/* Bytes chk_set_repl takes from the arena. */
+size_t chk_partition_bytes(uint32_t broker_count, uint32_t partition_count);
+/* Adds the partition checkers over `r` (kept for the run). */
+void chk_set_repl(chk_state *c, sim_arena *arena, const repl *r);
 
 #endif

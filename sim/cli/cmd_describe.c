@@ -3,6 +3,8 @@
  *   virtual time, printed as Kafka's own tools print it (spec §6).
  *
  * Role: runs the scenario to --at and prints one view:
+ *   - topics: `kafka-topics.sh --describe` for every topic that exists (ktd_format_topic),
+ *     in the admin client's order, from the committed metadata image;
  *   - quorum: `kafka-metadata-quorum.sh describe --status`, then the `--replication`
  *     table (NodeId, DirectoryId, LogEndOffset, Lag, LastFetchTimestamp,
  *     LastCaughtUpTimestamp, Status), timestamps in virtual milliseconds;
@@ -16,23 +18,29 @@
  * Invariants: with no controller leader the status shows LeaderId -1, as the quorum
  *   state does, and the replication table lists no leader row.
  * Determinism: a function of scenario, seed and --at.
- * Not modelled: `topics` and `groups` arrive with the data plane and consumer groups.
+ *   A topic's TopicId is ktd_topic_id(seed, name, 0); its Configs are the topic configs
+ *   that differ from Kafka's defaults (min.insync.replicas, unclean.leader.election.enable;
+ *   a broker-level setting equal to the default is not listed, although Kafka would).
+ *   ELR is disabled (Kafka 4.0's default), so `Elr:` and `LastKnownElr:` are empty.
+ * Not modelled: `groups` arrives with consumer groups.
  */
 #include "cli.h"
+#include "../kafka/topic_describe.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char describe_help[] =
-    "usage: kraftlab describe SCENARIO --at DUR (quorum|brokers) [--seed N]\n"
+    "usage: kraftlab describe SCENARIO --at DUR (topics|quorum|brokers) [--seed N]\n"
     "                         [--set PATH=VALUE]...\n"
     "\n"
     "Runs SCENARIO to virtual time DUR and prints the cluster's state there:\n"
+    "  topics   as kafka-topics.sh --describe\n"
     "  quorum   as kafka-metadata-quorum.sh describe --status, then --replication\n"
     "  brokers  one row per node: NodeId, Roles, State, BrokerEpoch, Rack, Partitions,\n"
     "           Leaders\n"
-    "(topics and groups arrive with the data plane and consumer groups.)\n";
+    "(groups arrive with consumer groups.)\n";
 
 #define TABLE_COLS_MAX 8
 #define TABLE_ROWS_MAX (SIM_NODES_MAX + 1)
@@ -181,9 +189,64 @@ static void describe_brokers(const sim_world *w)
             if (ns == SIM_NODE_RUNNING && (!reg->registered || reg->fenced)) state = "fenced";
         }
         const char *rack = w->cfg->nodes[i].rack ? w->cfg->nodes[i].rack : "-";
-        table_row(&t, (const char *const[]){nid, roles, state, epoch, rack, "0", "0"});
+        uint32_t replicas = 0, leads = 0;
+        sim_world_broker_partitions(w, w->node_ids[i], &replicas, &leads);
+        char parts[16], leaders[16];
+        snprintf(parts, sizeof parts, "%" PRIu32, replicas);
+        snprintf(leaders, sizeof leaders, "%" PRIu32, leads);
+        table_row(&t, (const char *const[]){nid, roles, state, epoch, rack, parts, leaders});
     }
     table_print(&t);
+}
+
+/* One topic's describe text, or nothing while the topic does not exist. */
+static void describe_topic(const sim_world *w, uint32_t topic)
+{
+    const topics_topic *tp = &w->topics.topics[topic];
+    static ktd_partition parts[TOPICS_PARTITIONS_MAX];
+    uint32_t count = 0;
+    for (uint32_t k = 0; k < tp->partition_count; k++) {
+        const kpc_reg *reg = sim_world_partition(w, tp->first_partition + k);
+        if (reg == NULL) return;
+        parts[count++] = (ktd_partition){.partition_index = (int32_t)k,
+                                         .leader = reg->leader,
+                                         .replicas = reg->replicas,
+                                         .replica_count = reg->replica_count,
+                                         .isr = reg->isr,
+                                         .isr_count = reg->isr_count};
+    }
+    char id[KTD_TOPIC_ID_BYTES], min_isr[16], configs[256];
+    ktd_topic_id(w->seed, tp->name, 0, id);
+    snprintf(min_isr, sizeof min_isr, "%" PRIu32, tp->min_insync_replicas);
+    ktd_config_entry entries[2];
+    uint32_t entry_count = 0, scratch[2];
+    if (tp->min_insync_replicas != 1)
+        entries[entry_count++] = (ktd_config_entry){"min.insync.replicas", min_isr};
+    if (tp->unclean_allowed)
+        entries[entry_count++] = (ktd_config_entry){"unclean.leader.election.enable", "true"};
+    ktd_configs_join(entries, entry_count, scratch, configs, sizeof configs);
+    const ktd_topic t = {.name = tp->name,
+                         .topic_id = id,
+                         .configs = entry_count > 0 ? configs : NULL,
+                         .partitions = parts,
+                         .partition_count = count};
+    char probe[1];
+    const size_t need = ktd_format_topic(&t, probe, sizeof probe) + 1;
+    char *buf = sim_xcalloc(need, 1);
+    ktd_format_topic(&t, buf, need);
+    fputs(buf, stdout);
+    free(buf);
+}
+
+static void describe_topics(const sim_world *w)
+{
+    if (!w->has_topics) return;
+    const uint32_t n = w->topics.topic_count;
+    const char *names[TOPICS_MAX];
+    uint32_t scratch[2 * TOPICS_MAX], order[TOPICS_MAX];
+    for (uint32_t i = 0; i < n; i++) names[i] = w->topics.topics[i].name;
+    ktd_topics_order(names, n, scratch, order);
+    for (uint32_t i = 0; i < n; i++) describe_topic(w, order[i]);
 }
 
 int cmd_describe(int argc, char **argv)
@@ -218,10 +281,10 @@ int cmd_describe(int argc, char **argv)
     if (c.scenario_path == NULL || what == NULL)
         return cli_usage_error("describe", "usage: describe SCENARIO --at DUR WHAT");
     if (!has_at) return cli_usage_error("describe", "--at DUR is required");
-    if (strcmp(what, "topics") == 0 || strcmp(what, "groups") == 0)
+    if (strcmp(what, "groups") == 0)
         return cli_usage_error("describe", "'%s' is not modelled in this build yet", what);
-    if (strcmp(what, "quorum") != 0 && strcmp(what, "brokers") != 0)
-        return cli_usage_error("describe", "WHAT is quorum or brokers, not '%s'", what);
+    if (strcmp(what, "quorum") != 0 && strcmp(what, "brokers") != 0 && strcmp(what, "topics") != 0)
+        return cli_usage_error("describe", "WHAT is topics, quorum or brokers, not '%s'", what);
     scn_config *cfg = NULL;
     const int rc = cli_load(&c, &cfg);
     if (rc != CLI_EXIT_OK) return rc;
@@ -233,6 +296,8 @@ int cmd_describe(int argc, char **argv)
     sim_world_run_until(w, at);
     if (strcmp(what, "quorum") == 0) {
         describe_quorum(w);
+    } else if (strcmp(what, "topics") == 0) {
+        describe_topics(w);
     } else {
         describe_brokers(w);
     }

@@ -9,8 +9,9 @@
  * Owns / borrows: returns owned json_t; borrows the world.
  * Invariants: key order is fixed (JSON_PRESERVE_ORDER when printed).
  * Determinism: every field but wall_ms and speedup is a function of scenario and seed.
- * Not modelled: partitions, producers, records and consumers are zeros until their
- *   models exist.
+ *   `partitions` and brokers' `partitions`/`leaders` come from the committed metadata
+ *   image (sim_world_partition_stats).
+ * Not modelled: producers, records and consumers are zeros until their models exist.
  */
 #include "cli.h"
 #include "../core/sim_version.h"
@@ -88,8 +89,10 @@ static json_t *brokers_json(const sim_world *w)
             json_object_set_new(b, "broker_epoch", json_integer(reg->broker_epoch));
             json_object_set_new(b, "fenced", json_boolean(!reg->registered || reg->fenced));
         }
-        json_object_set_new(b, "partitions", json_integer(0));
-        json_object_set_new(b, "leaders", json_integer(0));
+        uint32_t replicas = 0, leads = 0;
+        sim_world_broker_partitions(w, w->node_ids[i], &replicas, &leads);
+        json_object_set_new(b, "partitions", json_integer(replicas));
+        json_object_set_new(b, "leaders", json_integer(leads));
         json_array_append_new(arr, b);
     }
     return arr;
@@ -133,10 +136,21 @@ static json_t *warnings_json(const sim_world *w)
     return arr;
 }
 
+static json_t *partitions_json(const sim_world *w)
+{
+    sim_partition_stats st;
+    sim_world_partition_stats(w, &st);
+    json_t *p = json_object();
+    json_object_set_new(p, "total", json_integer(st.total));
+    json_object_set_new(p, "offline", json_integer(st.offline));
+    json_object_set_new(p, "under_replicated", json_integer(st.under_replicated));
+    json_object_set_new(p, "leader_elections", json_integer((json_int_t)st.leader_elections));
+    json_object_set_new(p, "unclean_elections", json_integer((json_int_t)st.unclean_elections));
+    return p;
+}
+
 json_t *cli_summary(const sim_world *w, double wall_ms)
 {
-    static const char *const partition_keys[] = {
-        "total", "offline", "under_replicated", "leader_elections", "unclean_elections", NULL};
     static const char *const record_keys[] = {
         "acked", "acked_lost", "duplicates", "consumed", "unconfirmed", "unavailable", NULL};
     json_t *s = json_object();
@@ -153,7 +167,7 @@ json_t *cli_summary(const sim_world *w, double wall_ms)
     sim_trace_hash_hex(&w->engine.trace, hash);
     json_object_set_new(s, "trace_hash", json_string(hash));
     json_object_set_new(s, "controller", controller_json(w));
-    json_object_set_new(s, "partitions", zeros(partition_keys));
+    json_object_set_new(s, "partitions", partitions_json(w));
     json_object_set_new(s, "producers", producers_json());
     json_object_set_new(s, "records", zeros(record_keys));
     json_t *consumers = json_object();

@@ -67,7 +67,18 @@
     X(BROKER_REGISTER, "broker_register", "broker,broker_epoch", NULL)                             \
     X(BROKER_FENCE, "broker_fence", "broker,broker_epoch", NULL)                                   \
     X(BROKER_UNFENCE, "broker_unfence", "broker,broker_epoch", NULL)                               \
-    X(BROKER_SHUTDOWN, "broker_shutdown", "broker", NULL)
+    X(BROKER_SHUTDOWN, "broker_shutdown", "broker", NULL)                                          \
+    /* partition replicas (sim/kafka/replication.c, same order as REPL_EVENTS) */                  \
+    X(REPL_ROLE, "repl_role", "partition,leader,leader_epoch,partition_epoch,isr_count", NULL)     \
+    X(REPL_APPEND, "repl_append", "partition,leader_epoch,offset,count", NULL)                     \
+    X(REPL_HW, "repl_hw", "partition,hw", NULL)                                                    \
+    X(REPL_TRUNCATE, "repl_truncate", "partition,offset,removed,reason", NULL)                     \
+    X(REPL_ISR_PROPOSE, "repl_isr_propose", "partition,partition_epoch,isr_count,change", NULL)    \
+    X(REPL_PRODUCE_DONE, "repl_produce_done", "partition,acks,error,base_offset,count", NULL)      \
+    X(REPL_SEGMENT_DELETE, "repl_segment_delete", "partition,base_offset,log_start", NULL)         \
+    /* topics and partitions in the metadata log (sim/kafka/topics.c) */                           \
+    X(TOPIC_CREATE, "topic_create", "topic,partitions,replication_factor", "name")                 \
+    X(PARTITION_CHANGE, "partition_change", "partition,leader,isr_count,reason,unclean", NULL)
 
 typedef enum sim_trace_ev {
 #define SIM_TRACE_ENUM(id, name, fields, text) SIM_EV_##id,

@@ -10,6 +10,7 @@
  */
 #include "brokers.h"
 #include "../core/sim_assert.h"
+#include "topics.h"
 
 #include <string.h>
 
@@ -79,6 +80,12 @@ const char *kafka_record_name(uint16_t type)
         return "FenceBrokerRecord";
     case KAFKA_RECORD_UNFENCE_BROKER:
         return "UnfenceBrokerRecord";
+    case KAFKA_RECORD_TOPIC:
+        return "TopicRecord";
+    case KAFKA_RECORD_PARTITION:
+        return "PartitionRecord";
+    case KAFKA_RECORD_PARTITION_CHANGE:
+        return "PartitionChangeRecord";
     default:
         return NULL;
     }
@@ -115,8 +122,7 @@ static kafka_broker_reg *image_at(kafka_brokers *b, int32_t endpoint, uint32_t b
     return (kafka_broker_reg *)brokers_image(b, endpoint, broker_index);
 }
 
-/* The endpoint of the controller the broker on `endpoint` believes active, or -1. */
-static int32_t known_controller(kafka_brokers *b, int32_t endpoint)
+int32_t brokers_known_controller(const kafka_brokers *b, int32_t endpoint)
 {
     const raft_node *rn = raft_node_by_endpoint(b->raft, endpoint);
     if (rn == NULL || rn->leader_id < 0) return -1;
@@ -243,6 +249,9 @@ static void fence_cb(void *ctx, int32_t ctrl_ep, uint64_t arg)
         b->engine->now >= c->sessions[oldest].last_contact_us + b->session_timeout_us) {
         const kafka_broker *victim = &b->brokers[oldest];
         const int64_t epoch = c->view[oldest].broker_epoch;
+        /* handleBrokerFenced: its partitions change first, then the fence record. */
+        if (b->topics != NULL)
+            topics_ctrl_broker_leaving(b->topics, ctrl_ep, victim->node_id, TOPICS_CHANGE_FENCED);
         if (ctrl_propose(b, ctrl_ep, KAFKA_RECORD_FENCE_BROKER, victim->node_id,
                          KAFKA_FENCE_SESSION_EXPIRED, epoch, NULL)) {
             b->fences++;
@@ -270,6 +279,7 @@ static void ctrl_activate(kafka_brokers *b, int32_t ctrl_ep, const raft_node *rn
         if (rec->type >= KAFKA_RECORD_REGISTER_BROKER && rec->type <= KAFKA_RECORD_UNFENCE_BROKER)
             reg_apply(c->view, broker_index_of_id(b, rec->a), rec);
     }
+    if (b->topics != NULL) topics_ctrl_activate(b->topics, ctrl_ep);
     ctrl_arm_fence_timer(b, ctrl_ep);
 }
 
@@ -279,6 +289,7 @@ static void ctrl_deactivate(kafka_brokers *b, int32_t ctrl_ep)
     c->active = false;
     for (uint32_t i = 0; i < b->broker_count; i++) c->reply_offset[i] = -1; /* they resend */
     sim_engine_cancel(b->engine, &c->fence_timer);
+    if (b->topics != NULL) topics_ctrl_deactivate(b->topics, ctrl_ep);
 }
 
 void brokers_observe_leaders(kafka_brokers *b)
@@ -319,14 +330,21 @@ static void ctrl_on_register(kafka_brokers *b, const net_msg *msg, const reg_req
     } else if (session_valid) {
         send_reg_resp(b, ctrl_ep, msg->from, ERR_DUPLICATE_BROKER_REGISTRATION, -1);
         return;
-    } else if (ctrl_propose(b, ctrl_ep, KAFKA_RECORD_REGISTER_BROKER, req->broker_id,
-                            req->incarnation, 0, &offset)) {
+    } else {
+        /* A new incarnation replaces an unfenced registration (its session expired but
+         * the fence check has not run yet): its partitions change first, as for a
+         * fence (handleBrokerUncleanShutdown). */
+        if (r->registered && !r->fenced && b->topics != NULL)
+            topics_ctrl_broker_leaving(b->topics, ctrl_ep, req->broker_id,
+                                       TOPICS_CHANGE_REREGISTERED);
+        if (!ctrl_propose(b, ctrl_ep, KAFKA_RECORD_REGISTER_BROKER, req->broker_id,
+                          req->incarnation, 0, &offset)) {
+            send_reg_resp(b, ctrl_ep, msg->from, ERR_NOT_CONTROLLER, -1);
+            return;
+        }
         b->registrations++;
         s->last_contact_us = b->engine->now;
         SIM_TRACE(&b->engine->trace, SIM_EV_BROKER_REGISTER, rn->node_id, req->broker_id, offset);
-    } else {
-        send_reg_resp(b, ctrl_ep, msg->from, ERR_NOT_CONTROLLER, -1);
-        return;
     }
     ctrl_arm_fence_timer(b, ctrl_ep);
     if (offset < rn->hw) {
@@ -353,8 +371,12 @@ static void ctrl_on_heartbeat(kafka_brokers *b, const net_msg *msg, const hb_req
         kafka_broker_reg *r = &c->view[index];
         c->sessions[index].last_contact_us = b->engine->now;
         if (req->want_shutdown) {
-            /* Controlled shutdown: nothing to move yet, so fence and let it go. */
+            /* Controlled shutdown: move its leaderships and ISR memberships away
+             * (handleBrokerInControlledShutdown), then fence it and let it go. */
             if (!r->fenced || !r->in_controlled_shutdown) {
+                if (b->topics != NULL)
+                    topics_ctrl_broker_leaving(b->topics, ctrl_ep, req->broker_id,
+                                               TOPICS_CHANGE_CONTROLLED_SHUTDOWN);
                 if (ctrl_propose(b, ctrl_ep, KAFKA_RECORD_FENCE_BROKER, req->broker_id,
                                  KAFKA_FENCE_CONTROLLED_SHUTDOWN, r->broker_epoch, NULL)) {
                     b->fences++;
@@ -370,6 +392,9 @@ static void ctrl_on_heartbeat(kafka_brokers *b, const net_msg *msg, const hb_req
                 b->unfences++;
                 SIM_TRACE(&b->engine->trace, SIM_EV_BROKER_UNFENCE, ctrl_id, req->broker_id,
                           r->broker_epoch);
+                /* handleBrokerUnfenced: elect leaders for leaderless partitions. */
+                if (b->topics != NULL)
+                    topics_ctrl_broker_unfenced(b->topics, ctrl_ep, req->broker_id);
             }
         }
         resp.is_caught_up = req->metadata_offset >= r->broker_epoch;
@@ -385,7 +410,7 @@ static void ctrl_on_heartbeat(kafka_brokers *b, const net_msg *msg, const hb_req
 
 static void broker_send_registration(kafka_brokers *b, kafka_broker *br)
 {
-    const int32_t ctrl = known_controller(b, br->endpoint);
+    const int32_t ctrl = brokers_known_controller(b, br->endpoint);
     sim_engine_cancel(b->engine, &br->timer);
     if (ctrl < 0) {
         br->timer = sim_engine_after(b->engine, NO_CONTROLLER_RETRY_US, b->broker_timer_handler,
@@ -400,7 +425,7 @@ static void broker_send_registration(kafka_brokers *b, kafka_broker *br)
 
 static void broker_send_heartbeat(kafka_brokers *b, kafka_broker *br)
 {
-    const int32_t ctrl = known_controller(b, br->endpoint);
+    const int32_t ctrl = brokers_known_controller(b, br->endpoint);
     sim_engine_cancel(b->engine, &br->timer);
     if (ctrl < 0) {
         br->timer = sim_engine_after(b->engine, NO_CONTROLLER_RETRY_US, b->broker_timer_handler,

@@ -35,8 +35,9 @@
  *     whose record a later leader truncated.
  * Not modelled: listeners, features and log directories in registrations; heartbeat
  *   answers are sent at once (an unfence record lost to a leader change is simply
- *   proposed again on the next heartbeat); controlled shutdown has no partition
- *   leadership to move yet.
+ *   proposed again on the next heartbeat); controlled shutdown moves leaderships and ISR
+ *   memberships in one step (topics.h) and is granted with the fence record, without
+ *   waiting for the partition leaders to act on it.
  */
 #ifndef KAFKA_BROKERS_H
 #define KAFKA_BROKERS_H
@@ -49,6 +50,10 @@ enum {
     KAFKA_RECORD_REGISTER_BROKER = RAFT_RECORD_APP_BASE, /* a: broker id, b: incarnation */
     KAFKA_RECORD_FENCE_BROKER,   /* a: broker id, b: kafka_fence_reason, c: broker epoch */
     KAFKA_RECORD_UNFENCE_BROKER, /* a: broker id, c: broker epoch */
+    /* Topics and partitions (topics.h: the bodies live in a side table, index in c). */
+    KAFKA_RECORD_TOPIC,            /* a: topic index, b: partition count */
+    KAFKA_RECORD_PARTITION,        /* a: partition index, c: side-table entry */
+    KAFKA_RECORD_PARTITION_CHANGE, /* a: partition index, b: reason, c: side-table entry */
 };
 
 typedef enum kafka_fence_reason {
@@ -109,6 +114,8 @@ typedef struct kafka_ctrl {
     sim_timer fence_timer;
 } kafka_ctrl;
 
+struct kafka_topics;
+
 typedef void (*brokers_shutdown_cb)(void *ctx, int32_t endpoint); /* shutdown granted */
 
 typedef struct kafka_brokers {
@@ -129,6 +136,7 @@ typedef struct kafka_brokers {
     brokers_shutdown_cb on_shutdown;
     void *on_shutdown_ctx;
     uint64_t fences, unfences, registrations;
+    struct kafka_topics *topics; /* partition decisions on the controller; NULL: no topics */
 } kafka_brokers;
 
 typedef struct kafka_brokers_config {
@@ -163,5 +171,8 @@ void brokers_observe_leaders(kafka_brokers *b);
 kafka_broker *brokers_by_endpoint(kafka_brokers *b, int32_t endpoint);
 const kafka_broker_reg *brokers_image(const kafka_brokers *b, int32_t endpoint,
                                       uint32_t broker_index);
+/* The endpoint of the controller the node on `endpoint` believes active (its Raft
+ * leader), or -1. */
+int32_t brokers_known_controller(const kafka_brokers *b, int32_t endpoint);
 
 #endif

@@ -51,7 +51,11 @@
     X(BROKER_REGISTER_REQ, "BrokerRegistration", "heartbeat")                                      \
     X(BROKER_REGISTER_RESP, "BrokerRegistrationResponse", "heartbeat")                             \
     X(BROKER_HEARTBEAT_REQ, "BrokerHeartbeat", "heartbeat")                                        \
-    X(BROKER_HEARTBEAT_RESP, "BrokerHeartbeatResponse", "heartbeat")
+    X(BROKER_HEARTBEAT_RESP, "BrokerHeartbeatResponse", "heartbeat")                               \
+    X(REPLICA_FETCH_REQ, "Fetch", "fetch")                                                         \
+    X(REPLICA_FETCH_RESP, "FetchResponse", "fetch")                                                \
+    X(ALTER_PARTITION_REQ, "AlterPartition", "heartbeat")                                          \
+    X(ALTER_PARTITION_RESP, "AlterPartitionResponse", "heartbeat")
 
 typedef enum net_msg_kind {
 #define NET_KIND_ENUM(id, name, family) NET_MSG_##id,

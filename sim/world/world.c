@@ -19,6 +19,14 @@
 
 #define MSGS_PER_NODE   256u
 #define TIMERS_PER_NODE 32u
+/* Data-plane sizing while there are no producers: a replica's log ring and parked
+ * produce requests per broker. */
+#define REPL_LOG_RECORDS     64u
+#define REPL_SEGMENTS        4u
+#define REPL_PRODUCE_WAITING 4u
+/* Messages per broker and partition the data plane can have in flight (fetches,
+ * responses, AlterPartition), and timers per broker and partition. */
+#define REPL_MSGS_PER_PARTITION 4u
 
 const char *sim_node_state_name(sim_node_state s)
 {
@@ -87,7 +95,9 @@ bool sim_world_ok(const sim_world *w)
     return true;
 }
 
-const kafka_broker_reg *sim_world_broker_reg(const sim_world *w, uint32_t broker_index)
+/* The node whose committed metadata image queries read: the active controller, else the
+ * most caught-up running node, else node 0. */
+static int32_t image_endpoint(const sim_world *w)
 {
     const raft_node *leader = sim_world_controller_leader(w);
     int32_t ep = leader != NULL ? leader->endpoint : -1;
@@ -103,7 +113,55 @@ const kafka_broker_reg *sim_world_broker_reg(const sim_world *w, uint32_t broker
         }
     }
     if (ep < 0) ep = 0;
-    return brokers_image(&w->brokers, ep, broker_index);
+    return ep;
+}
+
+const kafka_broker_reg *sim_world_broker_reg(const sim_world *w, uint32_t broker_index)
+{
+    return brokers_image(&w->brokers, image_endpoint(w), broker_index);
+}
+
+uint32_t sim_world_partition_count(const sim_world *w)
+{
+    return w->has_topics ? w->topics.partition_count : 0;
+}
+
+const kpc_reg *sim_world_partition(const sim_world *w, uint32_t p)
+{
+    SIM_ASSERT(w->has_topics && p < w->topics.partition_count);
+    return topics_image(&w->topics, image_endpoint(w), p);
+}
+
+void sim_world_partition_stats(const sim_world *w, sim_partition_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!w->has_topics) return;
+    const int32_t ep = image_endpoint(w);
+    for (uint32_t p = 0; p < w->topics.partition_count; p++) {
+        const kpc_reg *reg = topics_image(&w->topics, ep, p);
+        if (reg == NULL) continue;
+        out->total++;
+        if (reg->leader == KPC_NO_LEADER) out->offline++;
+        if (reg->isr_count < reg->replica_count) out->under_replicated++;
+    }
+    const raft_node *rn = raft_node_by_endpoint((raft_cluster *)&w->raft, ep);
+    if (rn != NULL)
+        topics_count_elections(&w->topics, rn, &out->leader_elections, &out->unclean_elections);
+}
+
+void sim_world_broker_partitions(const sim_world *w, int32_t node_id, uint32_t *replicas,
+                                 uint32_t *leaders)
+{
+    *replicas = 0;
+    *leaders = 0;
+    if (!w->has_topics) return;
+    const int32_t ep = image_endpoint(w);
+    for (uint32_t p = 0; p < w->topics.partition_count; p++) {
+        const kpc_reg *reg = topics_image(&w->topics, ep, p);
+        if (reg == NULL) continue;
+        if (kpc_contains(reg->replicas, reg->replica_count, node_id)) (*replicas)++;
+        if (reg->leader == node_id) (*leaders)++;
+    }
 }
 
 /* ---------------------------------------------------------------------------------
@@ -139,6 +197,39 @@ static void skip_action(sim_world *w, const scn_action *act, const char *fmt, ..
  * Targets
  * ------------------------------------------------------------------------------- */
 
+/* `leader:TOPIC-P` or `follower:TOPIC-P` now: the partition's leader, or its lowest-id
+ * replica other than the leader (spec §2), in the committed metadata image. */
+static int32_t resolve_partition(sim_world *w, const scn_target *t, const char **why)
+{
+    const bool leader = t->kind == SCN_TARGET_PARTITION_LEADER;
+    SIM_ASSERT(w->has_topics && t->topic < w->cfg->topic_count);
+    const char *name = w->cfg->topics[t->topic].name;
+    const char *sym = leader ? "leader" : "follower";
+    const kpc_reg *reg =
+        sim_world_partition(w, topics_partition_index(&w->topics, t->topic, t->partition));
+    *why = w->why;
+    if (reg == NULL) {
+        snprintf(w->why, sizeof w->why, "%s:%s-%" PRIu32 ": the topic is not created yet", sym,
+                 name, t->partition);
+        return -1;
+    }
+    int32_t id = -1;
+    if (leader) {
+        id = reg->leader;
+    } else {
+        for (uint32_t i = 0; i < reg->replica_count; i++) {
+            const int32_t r = reg->replicas[i];
+            if (r != reg->leader && (id < 0 || r < id)) id = r;
+        }
+    }
+    if (id < 0) {
+        snprintf(w->why, sizeof w->why, "%s:%s-%" PRIu32 ": the partition has no %s now", sym, name,
+                 t->partition, sym);
+        return -1;
+    }
+    return sim_world_endpoint_of(w, id);
+}
+
 /* Resolves a node target at this instant; returns the endpoint or -1 (why in *why). */
 static int32_t resolve(sim_world *w, const scn_action *act, const scn_target *t, const char **why)
 {
@@ -171,6 +262,9 @@ static int32_t resolve(sim_world *w, const scn_action *act, const scn_target *t,
         *why = "the label is not defined yet";
         return -1;
     }
+    case SCN_TARGET_PARTITION_LEADER:
+    case SCN_TARGET_PARTITION_FOLLOWER:
+        return resolve_partition(w, t, why);
     case SCN_TARGET_NONE:
         SIM_UNREACHABLE();
     default:
@@ -190,6 +284,14 @@ static void node_down(sim_world *w, int32_t ep, sim_trace_ev ev, bool graceful)
     raft_node *rn = raft_node_by_endpoint(&w->raft, ep);
     if (rn != NULL) raft_crash(&w->raft, rn);
     brokers_stop(&w->brokers, ep);
+    const kafka_broker *br = brokers_by_endpoint(&w->brokers, ep);
+    if (w->has_topics && br != NULL) {
+        if (ev == SIM_EV_NODE_POWER_OFF) {
+            repl_broker_power_off(&w->repl, br->index); /* the unflushed tail is lost */
+        } else {
+            repl_broker_crash(&w->repl, br->index); /* the page cache keeps the logs */
+        }
+    }
     w->stopping[ep] = false;
     w->raft_stopping[ep] = false;
     w->stop_token[ep]++;
@@ -203,8 +305,11 @@ static void node_up(sim_world *w, int32_t ep)
     SIM_TRACE0(&w->engine.trace, SIM_EV_NODE_RESTART, w->node_ids[ep]);
     raft_node *rn = raft_node_by_endpoint(&w->raft, ep);
     brokers_node_reset_image(&w->brokers, ep);
+    if (w->has_topics) topics_node_reset_image(&w->topics, ep);
     if (rn != NULL) raft_restart(&w->raft, rn);
     brokers_start(&w->brokers, ep);
+    const kafka_broker *br = brokers_by_endpoint(&w->brokers, ep);
+    if (w->has_topics && br != NULL) repl_broker_start(&w->repl, br->index);
 }
 
 /* Controlled shutdown, as a Kafka node does it: first the broker's controlled shutdown
@@ -482,6 +587,11 @@ static void recv_cb(void *ctx, const net_msg *msg)
         raft_recv(&w->raft, msg);
     } else if (brokers_msg_kind_p(msg->kind)) {
         brokers_recv(&w->brokers, msg);
+    } else if (msg->kind >= NET_MSG_REPLICA_FETCH_REQ &&
+               msg->kind <= NET_MSG_ALTER_PARTITION_RESP) {
+        SIM_ASSERT(w->has_topics);
+        repl_deliver(&w->repl, (repl_msg_kind)(msg->kind - NET_MSG_REPLICA_FETCH_REQ), msg->from,
+                     msg->to, msg->body, msg->body_bytes);
     } else {
         SIM_UNREACHABLE();
     }
@@ -491,6 +601,69 @@ static void apply_cb(void *ctx, raft_node *node, const raft_record *rec)
 {
     sim_world *w = ctx;
     brokers_apply(&w->brokers, node->endpoint, rec);
+    if (w->has_topics) topics_apply(&w->topics, node->endpoint, rec);
+}
+
+/* ---------------------------------------------------------------------------------
+ * The data plane's callbacks (repl_ops)
+ * ------------------------------------------------------------------------------- */
+
+static_assert(NET_MSG_REPLICA_FETCH_RESP - NET_MSG_REPLICA_FETCH_REQ == REPL_MSG_FETCH_RESPONSE,
+              "net kinds follow repl_msg_kind");
+static_assert(NET_MSG_ALTER_PARTITION_REQ - NET_MSG_REPLICA_FETCH_REQ == REPL_MSG_ALTER_PARTITION,
+              "net kinds follow repl_msg_kind");
+static_assert(NET_MSG_ALTER_PARTITION_RESP - NET_MSG_REPLICA_FETCH_REQ ==
+                  REPL_MSG_ALTER_PARTITION_RESPONSE,
+              "net kinds follow repl_msg_kind");
+static_assert(SIM_EV_REPL_SEGMENT_DELETE - SIM_EV_REPL_ROLE + 1 == REPL_EV_COUNT,
+              "trace events follow repl_event");
+
+static void repl_send_cb(void *ctx, int32_t from, int32_t to, repl_msg_kind kind, const void *body,
+                         uint32_t bytes)
+{
+    sim_world *w = ctx;
+    SIM_ASSERT(kind < REPL_MSG_KIND_COUNT);
+    net_send(&w->net, from, to, (net_msg_kind)(NET_MSG_REPLICA_FETCH_REQ + kind), body, bytes);
+}
+
+static int32_t repl_controller_cb(void *ctx, uint32_t broker_index)
+{
+    sim_world *w = ctx;
+    return brokers_known_controller(&w->brokers, w->repl.endpoints[broker_index]);
+}
+
+static void repl_alter_cb(void *ctx, int32_t controller_endpoint, uint32_t from_broker,
+                          const repl_alter_req *req)
+{
+    sim_world *w = ctx;
+    topics_ctrl_alter_partition(&w->topics, controller_endpoint, from_broker, req);
+}
+
+/* The leader's own metadata image: registered, unfenced, not in controlled shutdown. */
+static bool repl_eligible_cb(void *ctx, uint32_t leader_broker, int32_t broker_id)
+{
+    sim_world *w = ctx;
+    const uint32_t b = repl_broker_index(&w->repl, broker_id);
+    if (b == UINT32_MAX) return false;
+    const kafka_broker_reg *r = brokers_image(&w->brokers, w->repl.endpoints[leader_broker], b);
+    return r->registered && !r->fenced && !r->in_controlled_shutdown;
+}
+
+static void repl_event_cb(void *ctx, int32_t broker_id, repl_event ev, const int64_t *fields)
+{
+    sim_world *w = ctx;
+    SIM_ASSERT(ev < REPL_EV_COUNT);
+    sim_trace_emit(&w->engine.trace, (sim_trace_ev)(SIM_EV_REPL_ROLE + ev), broker_id, fields,
+                   NULL);
+}
+
+/* No producers in this build: nothing is ever parked. */
+static void repl_produce_done_cb(void *ctx, uint32_t broker_index, const repl_produce_result *res)
+{
+    (void)ctx;
+    (void)broker_index;
+    (void)res;
+    SIM_UNREACHABLE();
 }
 
 /* ---------------------------------------------------------------------------------
@@ -538,6 +711,7 @@ static void observe(sim_world *w)
     }
     finish_shutdowns(w);
     brokers_observe_leaders(&w->brokers);
+    if (w->has_topics) topics_observe(&w->topics);
     chk_after_event(&w->chk);
     w->available = quorum_available(w);
 }
@@ -548,6 +722,8 @@ static void start(sim_world *w)
     w->started = true;
     raft_start(&w->raft);
     for (uint32_t i = 0; i < w->node_count; i++) brokers_start(&w->brokers, (int32_t)i);
+    if (w->has_topics)
+        for (uint32_t b = 0; b < w->repl.broker_count; b++) repl_broker_start(&w->repl, b);
     observe(w);
 }
 
@@ -621,6 +797,92 @@ static uint32_t log_capacity_for(const scn_config *cfg, sim_time end_us)
     return (uint32_t)n;
 }
 
+/* ---------------------------------------------------------------------------------
+ * The data plane (only when the scenario has topics)
+ * ------------------------------------------------------------------------------- */
+
+static uint32_t broker_count_of(const scn_config *cfg)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < cfg->node_count; i++) n += cfg->nodes[i].broker;
+    return n;
+}
+
+static uint32_t partition_count_of(const scn_config *cfg)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < cfg->topic_count; i++) n += cfg->topics[i].partitions;
+    return n;
+}
+
+/* Kafka's configs for the data plane; a zero from the config is Kafka's default. */
+static repl_config repl_config_from(const scn_config *cfg)
+{
+    repl_config rc;
+    repl_config_default(&rc);
+    if (cfg->kafka.replica_lag_time_max_ms > 0)
+        rc.replica_lag_time_max_us = SIM_MS(cfg->kafka.replica_lag_time_max_ms);
+    if (cfg->kafka.replica_fetch_wait_max_ms > 0)
+        rc.replica_fetch_wait_max_us = SIM_MS(cfg->kafka.replica_fetch_wait_max_ms);
+    if (cfg->kafka.min_insync_replicas > 0) rc.min_insync_replicas = cfg->kafka.min_insync_replicas;
+    rc.log_capacity = REPL_LOG_RECORDS;
+    rc.segments_max = REPL_SEGMENTS;
+    rc.produce_waiting_max = REPL_PRODUCE_WAITING;
+    return rc;
+}
+
+static size_t data_plane_bytes(const scn_config *cfg, uint32_t entry_capacity)
+{
+    if (cfg->topic_count == 0) return 0;
+    const repl_config rc = repl_config_from(cfg);
+    const uint32_t parts = partition_count_of(cfg);
+    return repl_arena_bytes(&rc, broker_count_of(cfg), parts) +
+           topics_arena_bytes(cfg->node_count, cfg->topic_count, parts, entry_capacity) +
+           chk_partition_bytes(broker_count_of(cfg), parts) + 4096u;
+}
+
+static void setup_data_plane(sim_world *w, const scn_config *cfg, uint64_t seed,
+                             uint32_t entry_capacity)
+{
+    const uint32_t brokers = w->brokers.broker_count;
+    SIM_ASSERT(brokers >= 1 && cfg->topic_count <= TOPICS_MAX); /* the loader checked */
+    w->has_topics = true;
+    int32_t ids[REPL_BROKERS_MAX], eps[REPL_BROKERS_MAX];
+    const char **racks = SIM_ARENA_NEW(w->arena, const char *, brokers);
+    for (uint32_t b = 0; b < brokers; b++) {
+        ids[b] = w->brokers.brokers[b].node_id;
+        eps[b] = w->brokers.brokers[b].endpoint;
+        racks[b] = cfg->nodes[eps[b]].rack;
+    }
+    topics_topic *tt = SIM_ARENA_NEW(w->arena, topics_topic, cfg->topic_count);
+    uint32_t first = 0;
+    for (uint32_t i = 0; i < cfg->topic_count; i++) {
+        const scn_topic *st = &cfg->topics[i];
+        SIM_ASSERT(st->partitions >= 1 && st->replication_factor >= 1);
+        SIM_ASSERT(st->replication_factor <= brokers && st->replication_factor <= KPC_REPLICAS_MAX);
+        tt[i] = (topics_topic){.name = st->name,
+                               .first_partition = first,
+                               .partition_count = st->partitions,
+                               .replication_factor = st->replication_factor,
+                               .assignment = st->assignment,
+                               .min_insync_replicas =
+                                   st->min_insync_replicas > 0 ? st->min_insync_replicas : 1,
+                               .unclean_allowed = st->unclean_leader_election_enable};
+        first += st->partitions;
+    }
+    const repl_config rc = repl_config_from(cfg);
+    const repl_ops ops = {.send = repl_send_cb,
+                          .controller_endpoint = repl_controller_cb,
+                          .alter_partition = repl_alter_cb,
+                          .isr_eligible = repl_eligible_cb,
+                          .event = repl_event_cb,
+                          .produce_done = repl_produce_done_cb};
+    repl_init(&w->repl, &w->engine, w->arena, &rc, brokers, ids, eps, first, &ops, w);
+    topics_init(&w->topics, &w->engine, &w->raft, &w->brokers, &w->repl, w->arena, seed, tt,
+                cfg->topic_count, racks, entry_capacity);
+    chk_set_repl(&w->chk, w->arena, &w->repl);
+}
+
 sim_world *sim_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us)
 {
     return sim_world_new_opts(cfg, seed, until_us, NULL);
@@ -671,9 +933,14 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     w->end_us = until_us < cfg->duration_us ? until_us : cfg->duration_us;
     const uint32_t n = cfg->node_count;
     const uint32_t log_cap = log_capacity_for(cfg, w->end_us);
-    const uint32_t msg_cap = n * MSGS_PER_NODE + 1024u;
+    const uint32_t parts = partition_count_of(cfg);
+    const uint32_t nb = broker_count_of(cfg);
+    const uint32_t repl_msgs = parts > 0 ? 4u * nb * nb + REPL_MSGS_PER_PARTITION * parts : 0;
+    const uint32_t msg_cap = n * MSGS_PER_NODE + 1024u + repl_msgs;
+    const uint32_t repl_timers = parts > 0 ? 2u * nb * nb + 8u * nb + 2u * parts : 0;
     const uint32_t slots =
-        msg_cap + n * TIMERS_PER_NODE + SIM_COMMANDS_MAX + 2 * SIM_TIMELINE_MAX + 64u;
+        msg_cap + n * TIMERS_PER_NODE + SIM_COMMANDS_MAX + 2 * SIM_TIMELINE_MAX + 64u + repl_timers;
+    const uint32_t entry_capacity = 2u * log_cap;
     size_t bytes = (size_t)4 << 20;
     bytes += (size_t)msg_cap * (sizeof(net_msg) + 8);
     bytes += (size_t)slots * (sizeof(sim_event_slot) + 8);
@@ -683,6 +950,7 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     bytes += (size_t)(SIM_COMMANDS_MAX + 2 * SIM_TIMELINE_MAX + 2) * sizeof(scn_action);
     bytes += (size_t)SIM_LEADER_HISTORY_MAX * sizeof(sim_leader_change);
     bytes += (size_t)SIM_WARNINGS_MAX * sizeof(sim_warning);
+    bytes += data_plane_bytes(cfg, entry_capacity);
     w->arena = sim_arena_new(bytes);
 
     w->node_count = n;
@@ -730,6 +998,7 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
                  &bc);
     brokers_set_shutdown_cb(&w->brokers, shutdown_granted_cb, w);
     chk_init(&w->chk, w->arena, &w->engine, &w->raft, log_cap);
+    if (cfg->topic_count > 0) setup_data_plane(w, cfg, seed, entry_capacity);
     for (uint32_t i = 0; i < cfg->invariants_disabled_count; i++) {
         const chk_invariant inv = chk_invariant_by_name(cfg->invariants_disabled[i]);
         SIM_ASSERT(inv < CHK_COUNT); /* the loader checked the names */

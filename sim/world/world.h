@@ -8,26 +8,36 @@
  *   only as commands (`sim_world_push_action`), the same actions as the timeline.
  * Model: timeline actions of spec §2 — crash, restart, shutdown (controlled), power_off,
  *   pause/resume, timeout, isolate, partition, cut, link, heal, note — resolved against
- *   the state at the instant they run. An action that cannot apply (restart of a running
- *   node, `controller-leader` during an election, ...) is skipped, traced and listed in
- *   `warnings`; it is never an error, because it can depend on the seed.
- *   `controller.unavailable_ms` counts virtual time, after the first leader was
- *   elected, during which no running, unpaused leader could reach a majority of voters
- *   (itself included) in both directions over uncut links; crashed voters are not
- *   reachable, paused ones are (their links are up).
- * Owns / borrows: owns its arena and everything in it; borrows the config for its whole
- *   life (the caller frees the config after the world).
- * Invariants: created only from a complete config (asserted: pair assertion with the
- *   loader); endpoint i is node i of cfg->nodes (sorted by id).
+ *   the state at the instant they run; `leader:TOPIC-P` is the partition's leader and
+ *   `follower:TOPIC-P` its lowest-id replica other than the leader, both in the committed
+ *   metadata image of the active controller (else of the most caught-up running node). An action
+ * that cannot apply (restart of a running node, `controller-leader` during an election, ...) is
+ * skipped, traced and listed in `warnings`; it is never an error, because it can depend on the
+ * seed. `controller.unavailable_ms` counts virtual time, after the first leader was elected, during
+ * which no running, unpaused leader could reach a majority of voters (itself included) in both
+ * directions over uncut links; crashed voters are not reachable, paused ones are (their links are
+ * up). Owns / borrows: owns its arena and everything in it; borrows the config for its whole life
+ * (the caller frees the config after the world). Invariants: created only from a complete config
+ * (asserted: pair assertion with the loader); endpoint i is node i of cfg->nodes (sorted by id).
  * Determinism: one master seed; subsystems draw from their own streams (sim_rng.h).
+ *   With topics, the world runs the data plane: `topics.h` (metadata records and the
+ *   controller's partition decisions) and `replication.h` (replicas, fetch, ISR, HW),
+ *   whose `repl_ops` this file implements (messages on sim/net with the net kinds
+ *   REPLICA_FETCH_REQ .. ALTER_PARTITION_RESP; AlterPartition to the active controller;
+ *   ISR eligibility from the leader's own metadata image; events into the trace).
+ *   Replicas start, crash and lose their unflushed tail (power_off) with their node.
  * Not modelled: see each module's header; the metadata log has no snapshots, so its
- *   capacity is sized from the run's duration.
+ *   capacity is sized from the run's duration. Without producers a replica's log holds
+ *   REPL_LOG_RECORDS records, and min.insync.replicas is the cluster's (the data plane
+ *   takes one value for every partition).
  */
 #ifndef SIM_WORLD_H
 #define SIM_WORLD_H
 
 #include "../check/check.h"
 #include "../kafka/brokers.h"
+#include "../kafka/replication.h"
+#include "../kafka/topics.h"
 #include "../net/net.h"
 #include "../raft/raft.h"
 #include "../scenario/scenario.h"
@@ -68,6 +78,10 @@ typedef struct sim_world {
     kafka_brokers brokers;
     chk_state chk;
     bool chk_disabled[CHK_COUNT];
+    bool has_topics; /* the scenario has topics: `topics` and `repl` are in use */
+    kafka_topics topics;
+    repl repl;
+    char why[160]; /* scratch for a skipped action's reason */
 
     uint32_t node_count;
     int32_t *node_ids; /* [node]: Kafka id; endpoint = node index */
@@ -152,5 +166,24 @@ bool sim_world_ok(const sim_world *w); /* no enabled invariant violated */
 /* The committed broker registrations as the active controller (else the most
  * caught-up running node) sees them. */
 const kafka_broker_reg *sim_world_broker_reg(const sim_world *w, uint32_t broker_index);
+/* Partitions (global index: a topic's partitions follow the previous topic's). 0 without
+ * topics. */
+uint32_t sim_world_partition_count(const sim_world *w);
+/* Partition `p`'s committed registration in the same image as sim_world_broker_reg; NULL
+ * while that node does not know the partition (the topic is not created yet). Returns
+ * view (valid until the next step). */
+const kpc_reg *sim_world_partition(const sim_world *w, uint32_t p);
+
+/* Spec §3 `partitions`, from the same image: partitions that exist, those without a
+ * leader, those whose ISR is smaller than their replica list; leader elections and unclean
+ * ones are PartitionChangeRecords in that node's committed log that set a leader. */
+typedef struct sim_partition_stats {
+    uint32_t total, offline, under_replicated;
+    uint64_t leader_elections, unclean_elections;
+} sim_partition_stats;
+void sim_world_partition_stats(const sim_world *w, sim_partition_stats *out);
+/* Partitions with a replica on broker `node_id`, and those it leads (same image). */
+void sim_world_broker_partitions(const sim_world *w, int32_t node_id, uint32_t *replicas,
+                                 uint32_t *leaders);
 
 #endif

@@ -94,7 +94,8 @@ expect_exit 3 run /nonexistent/scenario.json
 expect_exit 2 nosuchcommand
 expect_exit 2 sweep scenarios/quickstart.json --seeds 5..1
 expect_exit 2 describe scenarios/quickstart.json quorum
-expect_exit 2 describe scenarios/quickstart.json --at 1s topics
+expect_exit 2 describe scenarios/quickstart.json --at 1s partitions
+expect_exit 0 describe scenarios/quickstart.json --at 1s topics
 for c in run check sweep describe version; do expect_exit 0 "$c" --help; done
 expect_exit 0 --help
 expect_exit 1 run scenarios/quickstart.json --set 'expect/0/gte=99'
