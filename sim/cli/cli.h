@@ -62,6 +62,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Wall-clock milliseconds, for wall_ms only. */
 double cli_wall_ms(void);
 
+/* "TOPIC-P" for the global partition index `p` of the world's scenario. */
+void cli_partition_name(const sim_world *w, uint32_t p, char *buf, size_t size);
+
 /* The run summary of spec §3 (returns owned json_t). */
 json_t *cli_summary(const sim_world *w, double wall_ms);
 /* Evaluates the scenario's `expect` list on the summary: adds "expectations" and sets

@@ -10,6 +10,7 @@
 #include "../core/sim_assert.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,4 +135,17 @@ double cli_wall_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+void cli_partition_name(const sim_world *w, uint32_t p, char *buf, size_t size)
+{
+    const scn_config *cfg = w->cfg;
+    for (uint32_t t = 0; t < cfg->topic_count; t++) {
+        if (p < cfg->topics[t].partitions) {
+            snprintf(buf, size, "%s-%" PRIu32, cfg->topics[t].name, p);
+            return;
+        }
+        p -= cfg->topics[t].partitions;
+    }
+    snprintf(buf, size, "?");
 }

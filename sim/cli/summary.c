@@ -46,29 +46,124 @@ static json_t *controller_json(const sim_world *w)
     return c;
 }
 
-static json_t *zeros(const char *const *keys)
+static int cmp_time(const void *a, const void *b)
 {
-    json_t *o = json_object();
-    for (; *keys != NULL; keys++) json_object_set_new(o, *keys, json_integer(0));
-    return o;
+    const sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
+    return (x > y) - (x < y);
 }
 
-static json_t *producers_json(void)
+/* Nearest-rank percentile of sorted latencies, in ms. */
+static double pct_ms(const sim_time *v, size_t n, unsigned pct)
 {
+    if (n == 0) return 0.0;
+    size_t rank = (n * pct + 99) / 100;
+    if (rank == 0) rank = 1;
+    return (double)v[rank - 1] / 1000.0;
+}
+
+/* Statistics of one producer (or all, producer = UINT32_MAX). */
+static json_t *producer_stats(const sim_world *w, uint32_t producer)
+{
+    const prod_set *ps = &w->producers;
+    uint64_t sent = 0, acked = 0, failed = 0, bytes = 0;
+    uint64_t errors[PROD_ERR_COUNT] = {0};
+    size_t cap = 0;
+    sim_time span_us = 0;
+    const sim_time now = sim_world_now(w);
+    for (uint32_t i = 0; w->has_producers && i < ps->count; i++) {
+        if (producer != UINT32_MAX && i != producer) continue;
+        const prod_client *c = &ps->clients[i];
+        sent += c->sent;
+        acked += c->acked;
+        failed += c->failed;
+        bytes += c->bytes_acked;
+        cap += c->rec_count;
+        for (uint32_t e = 0; e < PROD_ERR_COUNT; e++) errors[e] += c->errors[e];
+        const sim_time stop = c->wl.stop_us < now ? c->wl.stop_us : now;
+        if (stop > c->wl.start_us && stop - c->wl.start_us > span_us)
+            span_us = stop - c->wl.start_us;
+    }
+    sim_time *lat = cap > 0 ? malloc(cap * sizeof *lat) : NULL;
+    if (cap > 0 && lat == NULL) abort();
+    size_t n = 0;
+    for (uint32_t i = 0; w->has_producers && i < ps->count; i++) {
+        if (producer != UINT32_MAX && i != producer) continue;
+        const prod_client *c = &ps->clients[i];
+        for (uint32_t k = 0; k < c->rec_count; k++) {
+            const prod_rec *r = &c->recs[k];
+            if (r->state == PROD_REC_ACKED) lat[n++] = r->done_us - r->created_us;
+        }
+    }
+    if (n > 0) qsort(lat, n, sizeof *lat, cmp_time);
     json_t *p = json_object();
-    json_object_set_new(p, "sent", json_integer(0));
-    json_object_set_new(p, "acked", json_integer(0));
-    json_object_set_new(p, "failed", json_integer(0));
-    json_object_set_new(p, "errors", json_object());
-    json_t *lat = json_object();
-    json_object_set_new(lat, "p50", json_real(0));
-    json_object_set_new(lat, "p99", json_real(0));
-    json_object_set_new(lat, "max", json_real(0));
-    json_object_set_new(p, "latency_ms", lat);
-    json_object_set_new(p, "records_per_s", json_real(0));
-    json_object_set_new(p, "bytes_per_s", json_real(0));
-    json_object_set_new(p, "by_name", json_object());
+    json_object_set_new(p, "sent", json_integer((json_int_t)sent));
+    json_object_set_new(p, "acked", json_integer((json_int_t)acked));
+    json_object_set_new(p, "failed", json_integer((json_int_t)failed));
+    json_t *errs = json_object();
+    for (uint32_t e = 1; e < PROD_ERR_COUNT; e++)
+        json_object_set_new(errs, prod_error_name((prod_error)e),
+                            json_integer((json_int_t)errors[e]));
+    json_object_set_new(p, "errors", errs);
+    json_t *l = json_object();
+    json_object_set_new(l, "p50", json_real(pct_ms(lat, n, 50)));
+    json_object_set_new(l, "p99", json_real(pct_ms(lat, n, 99)));
+    json_object_set_new(l, "max", json_real(n > 0 ? (double)lat[n - 1] / 1000.0 : 0.0));
+    json_object_set_new(p, "latency_ms", l);
+    free(lat);
+    const double secs = (double)span_us / 1e6;
+    json_object_set_new(p, "records_per_s", json_real(secs > 0 ? (double)acked / secs : 0.0));
+    json_object_set_new(p, "bytes_per_s", json_real(secs > 0 ? (double)bytes / secs : 0.0));
     return p;
+}
+
+static json_t *producers_json(const sim_world *w)
+{
+    json_t *p = producer_stats(w, UINT32_MAX);
+    json_t *by = json_object();
+    for (uint32_t i = 0; w->has_producers && i < w->producers.count; i++) {
+        const prod_client *c = &w->producers.clients[i];
+        json_t *one = producer_stats(w, i);
+        json_object_set_new(one, "acks", json_integer(c->cfg.acks));
+        json_object_set_new(one, "idempotence", json_boolean(c->cfg.idempotence));
+        json_object_set_new(one, "unconfirmed", json_integer((json_int_t)c->unconfirmed));
+        json_object_set_new(one, "blocked", json_integer((json_int_t)c->blocked));
+        json_object_set_new(by, c->name, one);
+    }
+    json_object_set_new(p, "by_name", by);
+    return p;
+}
+
+#define LOST_SHOWN_MAX 32u
+
+static json_t *records_json(const sim_world *w)
+{
+    sim_records r;
+    sim_lost_record lost[LOST_SHOWN_MAX];
+    sim_world_records(w, &r, lost, LOST_SHOWN_MAX);
+    json_t *o = json_object();
+    json_object_set_new(o, "acked", json_integer((json_int_t)r.acked));
+    json_object_set_new(o, "acked_lost", json_integer((json_int_t)r.acked_lost));
+    json_object_set_new(o, "duplicates", json_integer((json_int_t)r.duplicates));
+    json_object_set_new(o, "consumed", json_integer(0));
+    json_object_set_new(o, "unconfirmed", json_integer((json_int_t)r.unconfirmed));
+    json_object_set_new(o, "unavailable", json_integer((json_int_t)r.unavailable));
+    json_object_set_new(o, "failed", json_integer((json_int_t)r.failed));
+    json_object_set_new(o, "pending", json_integer((json_int_t)r.pending));
+    json_t *arr = json_array();
+    for (uint64_t i = 0; i < r.lost_stored; i++) {
+        const sim_lost_record *x = &lost[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "producer", json_string(w->producers.clients[x->producer].name));
+        char tp[300];
+        cli_partition_name(w, x->partition, tp, sizeof tp);
+        json_object_set_new(e, "partition", json_string(tp));
+        json_object_set_new(e, "offset", json_integer((json_int_t)x->offset));
+        json_object_set_new(e, "acked_ms", json_real((double)x->acked_us / 1000.0));
+        json_object_set_new(e, "lost_ms", json_real((double)x->lost_us / 1000.0));
+        json_array_append_new(arr, e);
+    }
+    json_object_set_new(o, "lost", arr);
+    return o;
 }
 
 static json_t *brokers_json(const sim_world *w)
@@ -151,8 +246,6 @@ static json_t *partitions_json(const sim_world *w)
 
 json_t *cli_summary(const sim_world *w, double wall_ms)
 {
-    static const char *const record_keys[] = {
-        "acked", "acked_lost", "duplicates", "consumed", "unconfirmed", "unavailable", NULL};
     json_t *s = json_object();
     json_object_set_new(s, "scenario", json_string(w->cfg->name));
     json_object_set_new(s, "seed", json_integer((json_int_t)w->seed));
@@ -168,8 +261,8 @@ json_t *cli_summary(const sim_world *w, double wall_ms)
     json_object_set_new(s, "trace_hash", json_string(hash));
     json_object_set_new(s, "controller", controller_json(w));
     json_object_set_new(s, "partitions", partitions_json(w));
-    json_object_set_new(s, "producers", producers_json());
-    json_object_set_new(s, "records", zeros(record_keys));
+    json_object_set_new(s, "producers", producers_json(w));
+    json_object_set_new(s, "records", records_json(w));
     json_t *consumers = json_object();
     json_object_set_new(consumers, "groups", json_array());
     json_object_set_new(s, "consumers", consumers);

@@ -78,7 +78,13 @@
     X(REPL_SEGMENT_DELETE, "repl_segment_delete", "partition,base_offset,log_start", NULL)         \
     /* topics and partitions in the metadata log (sim/kafka/topics.c) */                           \
     X(TOPIC_CREATE, "topic_create", "topic,partitions,replication_factor", "name")                 \
-    X(PARTITION_CHANGE, "partition_change", "partition,leader,isr_count,reason,unclean", NULL)
+    X(PARTITION_CHANGE, "partition_change", "partition,leader,isr_count,reason,unclean", NULL)     \
+    /* producers (node = SIM_TRACE_CLIENT_ID_BASE + producer index) */                             \
+    X(PRODUCER_SEND, "producer_send", "partition,broker,records,sequence,attempt", NULL)           \
+    X(PRODUCER_RESPONSE, "producer_response", "partition,broker,error,base_offset,records", NULL)  \
+    X(PRODUCER_RETRY, "producer_retry", "partition,error,attempt,backoff_us", NULL)                \
+    X(PRODUCER_FAIL, "producer_fail", "partition,error,records", NULL)                             \
+    X(PRODUCER_METADATA, "producer_metadata", "broker,leaders_known", NULL)
 
 typedef enum sim_trace_ev {
 #define SIM_TRACE_ENUM(id, name, fields, text) SIM_EV_##id,

@@ -355,10 +355,18 @@ static void log_retention(repl *r, uint32_t b, uint32_t p)
  * Leader: HW, ISR, produce purgatory
  * ================================================================================= */
 
+/* The topic's min.insync.replicas for replica `x` (its partition's). */
+static uint32_t min_isr_of(const repl *r, const repl_replica *x)
+{
+    const size_t i = (size_t)(x - r->replicas);
+    SIM_ASSERT(i < (size_t)r->broker_count * r->partition_count);
+    return r->min_isr[i % r->partition_count];
+}
+
 static uint32_t effective_min_isr(const repl *r, const repl_replica *x)
 {
     /* Partition.effectiveMinIsr = min(min.insync.replicas, replication factor). */
-    const uint32_t m = r->cfg.min_insync_replicas;
+    const uint32_t m = min_isr_of(r, x);
     return m < x->reg.replica_count ? m : x->reg.replica_count;
 }
 
@@ -451,7 +459,7 @@ static void complete_waiting(repl *r, uint32_t b, uint32_t p)
         if (x->role != REPL_ROLE_LEADER || x->reg.leader_epoch != w->leader_epoch) {
             waiting_finish(r, b, w, REPL_ERR_NOT_LEADER_OR_FOLLOWER);
         } else if (x->hw > w->last_offset) {
-            const bool enough = maximal_isr_count(x) >= r->cfg.min_insync_replicas;
+            const bool enough = maximal_isr_count(x) >= min_isr_of(r, x);
             waiting_finish(r, b, w,
                            enough ? REPL_ERR_NONE : REPL_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND);
         }
@@ -587,7 +595,7 @@ bool repl_produce(repl *r, uint32_t b, const repl_produce_req *req, repl_produce
                       !r->bugs.acks_all_at_append; /* the bug answers at append */
     if (!wait) {
         if (out->error == REPL_ERR_NONE && req->acks == -1 &&
-            maximal_isr_count(x) < r->cfg.min_insync_replicas)
+            maximal_isr_count(x) < min_isr_of(r, x))
             out->error = REPL_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND;
         produce_answer(r, b, out);
         return true;
@@ -1169,7 +1177,8 @@ size_t repl_arena_bytes(const repl_config *cfg, uint32_t broker_count, uint32_t 
     return reps * (sizeof(repl_replica) + cfg->log_capacity * sizeof(repl_record) +
                    cfg->segments_max * sizeof(repl_segment) + 48) +
            pairs * (sizeof(repl_session) + sizeof(repl_fetcher) + 32) +
-           broker_count * (cfg->produce_waiting_max * sizeof(repl_waiting) + 16) + 64;
+           broker_count * (cfg->produce_waiting_max * sizeof(repl_waiting) + 16) +
+           partition_count * sizeof(uint32_t) + 64;
 }
 
 void repl_init(repl *r, sim_engine *e, sim_arena *arena, const repl_config *cfg,
@@ -1200,6 +1209,8 @@ void repl_init(repl *r, sim_engine *e, sim_arena *arena, const repl_config *cfg,
         x->reg.leader = KPC_NO_LEADER;
         log_reset(r, x, 0);
     }
+    r->min_isr = SIM_ARENA_NEW(arena, uint32_t, partition_count);
+    for (uint32_t p = 0; p < partition_count; p++) r->min_isr[p] = cfg->min_insync_replicas;
     r->sessions = SIM_ARENA_NEW(arena, repl_session, (size_t)broker_count * broker_count);
     r->fetchers = SIM_ARENA_NEW(arena, repl_fetcher, (size_t)broker_count * broker_count);
     for (uint32_t b = 0; b < broker_count; b++)
@@ -1283,4 +1294,11 @@ const repl_record *repl_record_at(const repl *r, uint32_t b, uint32_t p, int64_t
     const repl_record *rec = slot_of(r, x, offset);
     SIM_ASSERT(rec->offset == offset);
     return rec;
+}
+
+void repl_set_min_insync(repl *r, uint32_t partition_index, uint32_t min_insync_replicas)
+{
+    SIM_ASSERT(partition_index < r->partition_count);
+    SIM_ASSERT(min_insync_replicas >= 1);
+    r->min_isr[partition_index] = min_insync_replicas;
 }

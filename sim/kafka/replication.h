@@ -383,6 +383,7 @@ typedef struct repl {
     repl_replica *replicas; /* [broker * partition_count + partition] */
     repl_session *sessions; /* [leader * broker_count + follower] */
     repl_fetcher *fetchers; /* [follower * broker_count + leader] */
+    uint32_t *min_isr;      /* [partition]: the topic's min.insync.replicas */
     uint16_t timer_handler;
     uint32_t next_request_id;
     uint64_t fetches, fetch_responses, truncations, isr_proposals, records_appended;
@@ -395,6 +396,9 @@ void repl_init(repl *r, sim_engine *e, sim_arena *arena, const repl_config *cfg,
 
 /* Bytes repl_init will take from the arena, for the world's sizing. */
 size_t repl_arena_bytes(const repl_config *cfg, uint32_t broker_count, uint32_t partition_count);
+
+/* The topic-level min.insync.replicas of one partition (default: cfg's). */
+void repl_set_min_insync(repl *r, uint32_t partition_index, uint32_t min_insync_replicas);
 
 /* Process life. start/restart arm the periodic tasks; the caller brings the endpoint
  * up first. crash: the page cache survives; power_off: unflushed tails are lost. Both

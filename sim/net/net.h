@@ -55,7 +55,11 @@
     X(REPLICA_FETCH_REQ, "Fetch", "fetch")                                                         \
     X(REPLICA_FETCH_RESP, "FetchResponse", "fetch")                                                \
     X(ALTER_PARTITION_REQ, "AlterPartition", "heartbeat")                                          \
-    X(ALTER_PARTITION_RESP, "AlterPartitionResponse", "heartbeat")
+    X(ALTER_PARTITION_RESP, "AlterPartitionResponse", "heartbeat")                                 \
+    X(PRODUCE_REQ, "Produce", "produce")                                                           \
+    X(PRODUCE_RESP, "ProduceResponse", "produce")                                                  \
+    X(METADATA_REQ, "Metadata", "metadata")                                                        \
+    X(METADATA_RESP, "MetadataResponse", "metadata")
 
 typedef enum net_msg_kind {
 #define NET_KIND_ENUM(id, name, family) NET_MSG_##id,

@@ -389,3 +389,199 @@ void scn__validate_topic_config(scn__ctx *ctx, const json_t *config, scn_topic *
         scn__pop(ctx);
     }
 }
+
+/* =================================================================================
+ * Producer configs (ProducerConfig, Kafka 4.0)
+ * ================================================================================= */
+
+typedef struct producer_int_config {
+    const char *name;
+    int64_t min, max;
+    size_t offset; /* of the uint32_t field in scn_producer */
+} producer_int_config;
+
+#define PRODUCER_FIELD(f) offsetof(scn_producer, f)
+
+static const producer_int_config producer_ints[] = {
+    {"retries", 0, INT32_MAX, PRODUCER_FIELD(retries)},
+    {"delivery.timeout.ms", 1, MS_MAX, PRODUCER_FIELD(delivery_timeout_ms)},
+    {"request.timeout.ms", 1, MS_MAX, PRODUCER_FIELD(request_timeout_ms)},
+    {"linger.ms", 0, MS_MAX, PRODUCER_FIELD(linger_ms)},
+    {"batch.size", 1, INT32_MAX, PRODUCER_FIELD(batch_size)},
+    {"max.in.flight.requests.per.connection", 1, 32, PRODUCER_FIELD(max_in_flight)},
+    {"retry.backoff.ms", 0, MS_MAX, PRODUCER_FIELD(retry_backoff_ms)},
+    {"retry.backoff.max.ms", 0, MS_MAX, PRODUCER_FIELD(retry_backoff_max_ms)},
+    {"metadata.max.age.ms", 0, MS_MAX, PRODUCER_FIELD(metadata_max_age_ms)},
+};
+
+/* Producer configs of Kafka 4.0 that this build does not model. */
+static const later_config producer_later[] = {
+    {"buffer.memory", KT_LONG},
+    {"max.block.ms", KT_LONG},
+    {"max.request.size", KT_INT},
+    {"compression.type", KT_STRING},
+    {"compression.gzip.level", KT_INT},
+    {"compression.lz4.level", KT_INT},
+    {"compression.zstd.level", KT_INT},
+    {"client.id", KT_STRING},
+    {"transactional.id", KT_STRING},
+    {"transaction.timeout.ms", KT_INT},
+    {"partitioner.class", KT_STRING},
+    {"partitioner.adaptive.partitioning.enable", KT_BOOL},
+    {"partitioner.availability.timeout.ms", KT_LONG},
+    {"send.buffer.bytes", KT_INT},
+    {"receive.buffer.bytes", KT_INT},
+    {"reconnect.backoff.ms", KT_LONG},
+    {"reconnect.backoff.max.ms", KT_LONG},
+    {"socket.connection.setup.timeout.ms", KT_LONG},
+    {"socket.connection.setup.timeout.max.ms", KT_LONG},
+    {"metadata.max.idle.ms", KT_LONG},
+    {"connections.max.idle.ms", KT_LONG},
+    {"key.serializer", KT_STRING},
+    {"value.serializer", KT_STRING},
+    {"bootstrap.servers", KT_LIST},
+};
+
+static const char *suggest_producer_config(const char *name)
+{
+    const char *candidates[ARRAY_COUNT(producer_ints) + 3 + ARRAY_COUNT(producer_later)];
+    size_t n = 0;
+    for (size_t i = 0; i < ARRAY_COUNT(producer_ints); i++) candidates[n++] = producer_ints[i].name;
+    candidates[n++] = "acks";
+    candidates[n++] = "enable.idempotence";
+    candidates[n++] = "partitioner.ignore.keys";
+    for (size_t i = 0; i < ARRAY_COUNT(producer_later); i++)
+        candidates[n++] = producer_later[i].name;
+    return scn__suggest(name, candidates, n);
+}
+
+/* acks: "all", "-1", "0", "1" (Kafka's ValidString) or the integers -1, 0, 1. */
+static void get_acks(scn__ctx *ctx, const json_t *v, scn_producer *p)
+{
+    static const char *const names[] = {"all", "-1", "0", "1"};
+    static const int32_t values[] = {-1, -1, 0, 1};
+    scn__push_key(ctx, "acks");
+    if (json_is_integer(v) && json_integer_value(v) >= -1 && json_integer_value(v) <= 1) {
+        p->acks = (int32_t)json_integer_value(v);
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t i = 0;
+        while (i < ARRAY_COUNT(names) && strcmp(s, names[i]) != 0) i++;
+        if (i < ARRAY_COUNT(names)) {
+            p->acks = values[i];
+        } else {
+            scn__error_choice(ctx, "acks", s, names, ARRAY_COUNT(names));
+        }
+    } else {
+        scn__type_error(ctx, v, "\"all\", \"-1\", \"0\" or \"1\"");
+    }
+    scn__pop(ctx);
+}
+
+/* KIP-679 (KafkaProducer / ProducerConfig.postProcessAndValidateIdempotenceConfigs):
+ * idempotence is on by default, silently off when the user did not ask for it and
+ * acks != all, retries = 0 or more than 5 requests may be in flight; asked for
+ * explicitly, those combinations are a ConfigException with these words. */
+static void post_process_idempotence(scn__ctx *ctx, const json_t *config, scn_producer *p,
+                                     bool given)
+{
+    const char *why = NULL, *key = NULL;
+    if (p->max_in_flight > 5) {
+        why = "Must set max.in.flight.requests.per.connection to at most 5 when using the "
+              "idempotent producer.";
+        key = "max.in.flight.requests.per.connection";
+    } else if (p->retries == 0) {
+        why = "Must set retries to non-zero when using the idempotent producer.";
+        key = "retries";
+    } else if (p->acks != -1) {
+        why = "Must set acks to all in order to use the idempotent producer. Otherwise we "
+              "cannot guarantee idempotence.";
+        key = "acks";
+    }
+    if (why == NULL) return;
+    if (!given) {
+        p->idempotence = false;
+        return;
+    }
+    if (!p->idempotence) return;
+    scn__push_key(ctx, json_object_get(config, key) != NULL ? key : "enable.idempotence");
+    scn__error(ctx, SCN__LOC_VALUE, "Kafka refuses this producer config (ConfigException): %s",
+               why);
+    scn__pop(ctx);
+}
+
+/* KIP-91 (KafkaProducer.configureDeliveryTimeout): delivery.timeout.ms must cover
+ * linger.ms + request.timeout.ms; a default is raised to it, a value the user set is a
+ * ConfigException. */
+static void check_delivery_timeout(scn__ctx *ctx, scn_producer *p, bool given)
+{
+    const uint64_t floor = (uint64_t)p->linger_ms + p->request_timeout_ms;
+    if (p->delivery_timeout_ms >= floor) return;
+    if (!given) {
+        p->delivery_timeout_ms = (uint32_t)floor;
+        return;
+    }
+    scn__push_key(ctx, "delivery.timeout.ms");
+    scn__error(ctx, SCN__LOC_VALUE,
+               "delivery.timeout.ms (%u) should be equal to or larger than linger.ms + "
+               "request.timeout.ms (%llu), as Kafka requires (ConfigException)",
+               p->delivery_timeout_ms, (unsigned long long)floor);
+    scn__pop(ctx);
+}
+
+static void producer_config_one(scn__ctx *ctx, const json_t *config, const char *key,
+                                const json_t *value, scn_producer *p)
+{
+    for (size_t i = 0; i < ARRAY_COUNT(producer_ints); i++) {
+        if (strcmp(key, producer_ints[i].name) != 0) continue;
+        int64_t v = 0;
+        if (scn__get_int(ctx, config, key, producer_ints[i].min, producer_ints[i].max, &v) ==
+            SCN__OK)
+            *(uint32_t *)((char *)p + producer_ints[i].offset) = (uint32_t)v;
+        return;
+    }
+    scn__push_key(ctx, key);
+    if (!check_later(ctx, producer_later, ARRAY_COUNT(producer_later), key, value)) {
+        char safe[96];
+        scn__safe(key, safe, sizeof safe);
+        const char *hint = scn__will_show(ctx) ? suggest_producer_config(key) : NULL;
+        if (hint != NULL) {
+            scn__error(ctx, SCN__LOC_KEY, "unknown producer config '%s'; did you mean '%s'?", safe,
+                       hint);
+        } else {
+            scn__error(ctx, SCN__LOC_KEY,
+                       "unknown producer config '%s' (the configs this build knows are listed "
+                       "in docs/scenarios.md)",
+                       safe);
+        }
+    }
+    scn__pop(ctx);
+}
+
+void scn__validate_producer_config(scn__ctx *ctx, const json_t *config, scn_producer *p,
+                                   bool *idempotence_given, bool *delivery_given)
+{
+    SIM_ASSERT(json_is_object(config));
+    SIM_ASSERT(ctx->depth == 3); /* /producers/N/config */
+    *idempotence_given = false;
+    *delivery_given = false;
+    const uint32_t errors_before = ctx->diags.error_count;
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)config, key, value)
+    {
+        if (strcmp(key, "acks") == 0) {
+            get_acks(ctx, value, p);
+        } else if (strcmp(key, "enable.idempotence") == 0) {
+            *idempotence_given = get_bool(ctx, config, key, &p->idempotence);
+        } else if (strcmp(key, "partitioner.ignore.keys") == 0) {
+            get_bool(ctx, config, key, &p->ignore_keys);
+        } else {
+            if (strcmp(key, "delivery.timeout.ms") == 0) *delivery_given = true;
+            producer_config_one(ctx, config, key, value, p);
+        }
+    }
+    if (ctx->diags.error_count != errors_before) return;
+    post_process_idempotence(ctx, config, p, *idempotence_given);
+    check_delivery_timeout(ctx, p, *delivery_given);
+}

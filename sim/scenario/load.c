@@ -25,8 +25,8 @@
  *   before the config takes memory for what they bound.
  * Determinism: `json_object_seed(1)` before parsing; config tables follow array order
  *   or are sorted by id; nothing depends on object key order.
- * Not modelled: keys of later models (producers, consumer_groups, capacity) are
- *   rejected as "not modelled yet".
+ * Not modelled: keys of later models (consumer_groups, capacity) are rejected as
+ *   "not modelled yet".
  */
 #include "scn_internal.h"
 
@@ -42,10 +42,10 @@
 #define NAME_BYTES     96u
 #define FOUND_BYTES    192u
 
-static const char *const top_keys[] = {"$schema", "format",   "name",    "title",     "description",
-                                       "seed",    "duration", "cluster", "topics",    "network",
-                                       "raft",    "timeline", "expect",  "invariants"};
-static const char *const later_top_keys[] = {"producers", "consumer_groups", "capacity"};
+static const char *const top_keys[] = {
+    "$schema", "format",  "name", "title",    "description", "seed",       "duration", "cluster",
+    "topics",  "network", "raft", "timeline", "expect",      "invariants", "producers"};
+static const char *const later_top_keys[] = {"consumer_groups", "capacity"};
 
 /* =================================================================================
  * Defaults (scenario.h documents each)
@@ -506,6 +506,16 @@ static void validate_root(scn__ctx *ctx, const json_t *root)
         scn__validate_topics(ctx, section);
     } else if (json_object_get(root, "topics") != NULL) {
         ctx->topics_valid = false;
+    }
+    ctx->producers_valid = true;
+    if (scn__get_array(ctx, root, "producers", &section) == SCN__OK) {
+        if (ctx->topics_valid) {
+            scn__validate_producers(ctx, section);
+        } else {
+            ctx->producers_valid = false; /* their topics are in doubt: said above */
+        }
+    } else if (json_object_get(root, "producers") != NULL) {
+        ctx->producers_valid = false;
     }
     if (scn__get_object(ctx, root, "raft", &section) == SCN__OK) validate_raft(ctx, section);
     if (scn__get_object(ctx, root, "network", &section) == SCN__OK) {

@@ -14,8 +14,8 @@
  *   order breaks ties); every node a target names exists, and every partition target
  *   names a topic of `topics` and a partition below its count.
  * Determinism: object key order never matters; arrays keep file order.
- * Not modelled: keys of later models (producers, consumer_groups, capacity) are
- *   rejected with "not modelled yet".
+ * Not modelled: keys of later models (consumer_groups, capacity) are rejected with
+ *   "not modelled yet".
  */
 #ifndef SCENARIO_H
 #define SCENARIO_H
@@ -194,6 +194,53 @@ typedef struct scn_topic {
     uint32_t line;                       /* in the file, for messages */
 } scn_topic;
 
+/* Limits of `producers` (checked before the memory they bound is taken). */
+#define SCN_PRODUCERS_MAX     8u           /* producers in one scenario */
+#define SCN_PRODUCER_RATE_MAX 100000u      /* records per second of one producer */
+#define SCN_PRODUCER_KEYS_MAX 1000000u     /* distinct keys of one producer */
+#define SCN_VALUE_BYTES_MAX   1048576u     /* Kafka's max.request.size */
+#define SCN_BURSTS_MAX        16u          /* bursts of one producer */
+#define SCN_RECORDS_MAX       4000000ull   /* records of all producers over a run */
+#define SCN_LOG_BYTES_MAX     (1ull << 30) /* memory for every replica's log, in all */
+
+typedef enum scn_partitioner {
+    SCN_PARTITIONER_BUILT_IN = 0,       /* "built-in": Kafka 3.3+ (KIP-794) */
+    SCN_PARTITIONER_LEGACY_ROUND_ROBIN, /* "legacy-round-robin": <= 2.3 DefaultPartitioner */
+} scn_partitioner;
+
+typedef struct scn_burst {
+    sim_time at_us, for_us;
+    uint32_t rate;
+} scn_burst;
+
+/* A producer (spec §2 `producers`): the workload and Kafka's producer configs, after
+ * Kafka's own post-processing (KIP-679 idempotence, the delivery timeout floor). */
+typedef struct scn_producer {
+    const char *name;
+    uint32_t topic;       /* index into scn_config.topics */
+    uint32_t rate;        /* records per second, >= 1 */
+    uint32_t keys;        /* 0: null keys */
+    uint32_t value_bytes; /* >= 1 */
+    sim_time start_us, stop_us;
+    scn_burst bursts[SCN_BURSTS_MAX];
+    uint32_t burst_count;
+    scn_partitioner partitioner;
+    int32_t acks;                  /* acks [all]: 0, 1, -1 */
+    uint32_t retries;              /* retries [2147483647] */
+    uint32_t delivery_timeout_ms;  /* delivery.timeout.ms [120000] */
+    uint32_t request_timeout_ms;   /* request.timeout.ms [30000] */
+    uint32_t linger_ms;            /* linger.ms [5] */
+    uint32_t batch_size;           /* batch.size [16384] */
+    uint32_t max_in_flight;        /* max.in.flight.requests.per.connection [5] */
+    uint32_t retry_backoff_ms;     /* retry.backoff.ms [100] */
+    uint32_t retry_backoff_max_ms; /* retry.backoff.max.ms [1000] */
+    uint32_t metadata_max_age_ms;  /* metadata.max.age.ms [300000] */
+    bool idempotence;              /* enable.idempotence [true, unless KIP-679 says off] */
+    bool ignore_keys;              /* partitioner.ignore.keys [false] */
+    uint64_t records_max;          /* records it can produce over the run (sizing) */
+    uint32_t line;
+} scn_producer;
+
 typedef struct scn_config {
     const char *path; /* the file it came from, as given */
     const char *name;
@@ -214,6 +261,9 @@ typedef struct scn_config {
 
     uint32_t topic_count;
     scn_topic *topics; /* file order */
+    uint32_t producer_count;
+    scn_producer *producers;  /* file order */
+    uint32_t log_records_max; /* records a replica's log holds (sizing, from producers) */
 
     uint32_t latency_min_us; /* network.latency.min [1ms] */
     uint32_t latency_max_us; /* network.latency.max [3ms] */

@@ -103,9 +103,10 @@ typedef struct scn__ctx {
     scn__seg path[SCN__PATH_DEPTH_MAX];
     uint32_t depth;
     scn_config *cfg;
-    bool nodes_valid;    /* cfg->nodes can be used for cross references */
-    bool duration_valid; /* cfg->duration_us is the file's valid duration */
-    bool topics_valid;   /* cfg->topics can be used for cross references */
+    bool nodes_valid;     /* cfg->nodes can be used for cross references */
+    bool duration_valid;  /* cfg->duration_us is the file's valid duration */
+    bool topics_valid;    /* cfg->topics can be used for cross references */
+    bool producers_valid; /* cfg->producers can be used for cross references */
 } scn__ctx;
 
 void scn__push_key(scn__ctx *ctx, const char *key);
@@ -215,6 +216,12 @@ void scn__validate_topics(scn__ctx *ctx, const json_t *topics);
  * *min_isr_given tells whether the topic set min.insync.replicas itself. */
 void scn__validate_topic_config(scn__ctx *ctx, const json_t *config, scn_topic *topic,
                                 bool *min_isr_given);
+/* `producers` (producers.c), after `topics`: fills cfg->producers and the log sizing. */
+void scn__validate_producers(scn__ctx *ctx, const json_t *producers);
+/* A producer's `config` object (kconfig.c), at the current path. *idempotence_given
+ * tells whether enable.idempotence was set. */
+void scn__validate_producer_config(scn__ctx *ctx, const json_t *config, scn_producer *p,
+                                   bool *idempotence_given, bool *delivery_given);
 void scn__validate_timeline(scn__ctx *ctx, const json_t *timeline);
 void scn__validate_expect(scn__ctx *ctx, const json_t *expect);
 void scn__validate_invariants(scn__ctx *ctx, const json_t *invariants);

@@ -292,6 +292,10 @@ static void node_down(sim_world *w, int32_t ep, sim_trace_ev ev, bool graceful)
             repl_broker_crash(&w->repl, br->index); /* the page cache keeps the logs */
         }
     }
+    /* A process that dies resets its TCP connections, so clients learn at once; a
+     * machine that loses power answers nothing, and clients wait for their timeouts. */
+    if (w->has_producers && br != NULL && ev != SIM_EV_NODE_POWER_OFF)
+        prod_connection_reset(&w->producers, ep);
     w->stopping[ep] = false;
     w->raft_stopping[ep] = false;
     w->stop_token[ep]++;
@@ -580,6 +584,9 @@ sim_err sim_world_push_action(sim_world *w, const scn_action *act)
  * Messages and Raft callbacks
  * ------------------------------------------------------------------------------- */
 
+static void broker_produce(sim_world *w, const net_msg *msg);
+static void broker_metadata(sim_world *w, const net_msg *msg);
+
 static void recv_cb(void *ctx, const net_msg *msg)
 {
     sim_world *w = ctx;
@@ -592,6 +599,16 @@ static void recv_cb(void *ctx, const net_msg *msg)
         SIM_ASSERT(w->has_topics);
         repl_deliver(&w->repl, (repl_msg_kind)(msg->kind - NET_MSG_REPLICA_FETCH_REQ), msg->from,
                      msg->to, msg->body, msg->body_bytes);
+    } else if (msg->kind == NET_MSG_PRODUCE_REQ) {
+        broker_produce(w, msg);
+    } else if (msg->kind == NET_MSG_METADATA_REQ) {
+        broker_metadata(w, msg);
+    } else if (msg->kind == NET_MSG_PRODUCE_RESP || msg->kind == NET_MSG_METADATA_RESP) {
+        SIM_ASSERT(w->has_producers);
+        prod_deliver(&w->producers,
+                     msg->kind == NET_MSG_PRODUCE_RESP ? PROD_MSG_PRODUCE_RESPONSE
+                                                       : PROD_MSG_METADATA_RESPONSE,
+                     msg->from, msg->to, msg->body, msg->body_bytes);
     } else {
         SIM_UNREACHABLE();
     }
@@ -655,15 +672,101 @@ static void repl_event_cb(void *ctx, int32_t broker_id, repl_event ev, const int
     SIM_ASSERT(ev < REPL_EV_COUNT);
     sim_trace_emit(&w->engine.trace, (sim_trace_ev)(SIM_EV_REPL_ROLE + ev), broker_id, fields,
                    NULL);
+    /* A broker took a partition's leadership: remember its log end, to tell later when an
+     * acknowledged record above it disappeared (records.c). */
+    if (ev == REPL_EV_ROLE && fields[1] == broker_id &&
+        w->leader_change_count < SIM_LEADER_CHANGES_MAX) {
+        const uint32_t b = repl_broker_index(&w->repl, broker_id);
+        const uint32_t p = (uint32_t)fields[0];
+        w->leader_changes[w->leader_change_count++] =
+            (sim_partition_leader_change){.t = w->engine.now,
+                                          .partition = p,
+                                          .broker_id = broker_id,
+                                          .leo = repl_replica_get(&w->repl, b, p)->leo};
+    }
 }
 
-/* No producers in this build: nothing is ever parked. */
+/* A parked acks=all produce finished: the broker answers its producer. */
 static void repl_produce_done_cb(void *ctx, uint32_t broker_index, const repl_produce_result *res)
 {
-    (void)ctx;
-    (void)broker_index;
-    (void)res;
-    SIM_UNREACHABLE();
+    sim_world *w = ctx;
+    SIM_ASSERT(w->has_producers);
+    const uint32_t p = PROD_REQUEST_PRODUCER(res->request_id);
+    SIM_ASSERT(p < w->producers.count);
+    net_send(&w->net, w->repl.endpoints[broker_index], w->producers.clients[p].endpoint,
+             NET_MSG_PRODUCE_RESP, res, sizeof *res);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Clients: the brokers' side of Produce and Metadata, and the producers' callbacks
+ * ------------------------------------------------------------------------------- */
+
+/* A Produce request reached a broker (ReplicaManager.appendRecords): the replica
+ * answers now (acks 0 and 1, errors) or parks it (acks=all). acks=0 gets no answer. */
+static void broker_produce(sim_world *w, const net_msg *msg)
+{
+    SIM_ASSERT(w->has_producers && msg->body_bytes == sizeof(repl_produce_req));
+    repl_produce_req req;
+    memcpy(&req, msg->body, sizeof req);
+    const kafka_broker *br = brokers_by_endpoint(&w->brokers, msg->to);
+    SIM_ASSERT(br != NULL); /* producers send only to brokers */
+    repl_produce_result res;
+    if (!repl_produce(&w->repl, br->index, &req, &res)) return; /* parked */
+    if (req.acks == 0) return;
+    net_send(&w->net, msg->to, msg->from, NET_MSG_PRODUCE_RESP, &res, sizeof res);
+}
+
+/* A Metadata request: the broker answers from its own metadata image (a broker that
+ * missed records answers with old leaders, as in Kafka). */
+static void broker_metadata(sim_world *w, const net_msg *msg)
+{
+    SIM_ASSERT(w->has_producers && msg->body_bytes == sizeof(prod_metadata_req));
+    prod_metadata_req req;
+    memcpy(&req, msg->body, sizeof req);
+    SIM_ASSERT(req.producer < w->producers.count);
+    const prod_client *c = &w->producers.clients[req.producer];
+    int32_t leader[SCN_TOPIC_PARTITIONS_MAX], epoch[SCN_TOPIC_PARTITIONS_MAX];
+    SIM_ASSERT(c->wl.partition_count <= SCN_TOPIC_PARTITIONS_MAX);
+    for (uint32_t p = 0; p < c->wl.partition_count; p++) {
+        const kpc_reg *reg = topics_image(&w->topics, msg->to, c->wl.first_partition + p);
+        leader[p] = reg != NULL ? reg->leader : PROD_NO_LEADER;
+        epoch[p] = reg != NULL ? reg->leader_epoch : -1;
+    }
+    prod_stage_metadata(&w->producers, req.producer, req.request_id, w->node_ids[msg->to], leader,
+                        epoch);
+    const prod_metadata_resp resp = {
+        .producer = req.producer, .request_id = req.request_id, .broker_id = w->node_ids[msg->to]};
+    net_send(&w->net, msg->to, msg->from, NET_MSG_METADATA_RESP, &resp, sizeof resp);
+}
+
+static_assert(SIM_EV_PRODUCER_METADATA - SIM_EV_PRODUCER_SEND + 1 == PROD_EV_COUNT,
+              "trace events follow prod_event");
+
+static bool prod_send_cb(void *ctx, int32_t from, int32_t to, prod_msg_kind kind, const void *body,
+                         uint32_t bytes)
+{
+    sim_world *w = ctx;
+    SIM_ASSERT(kind == PROD_MSG_PRODUCE || kind == PROD_MSG_METADATA);
+    /* A broker accepts client connections only once it has caught up with the metadata
+     * log after starting (BrokerServer enables request processing after the lifecycle
+     * manager's initial catch-up): before that, and while its process is down, the
+     * connection is refused. */
+    const kafka_broker *br = brokers_by_endpoint(&w->brokers, to);
+    SIM_ASSERT(br != NULL);
+    if (sim_engine_endpoint_down_p(&w->engine, to) || br->phase == KAFKA_BROKER_DOWN ||
+        br->phase == KAFKA_BROKER_REGISTERING || br->phase == KAFKA_BROKER_STARTING)
+        return false;
+    net_send(&w->net, from, to,
+             kind == PROD_MSG_PRODUCE ? NET_MSG_PRODUCE_REQ : NET_MSG_METADATA_REQ, body, bytes);
+    return true;
+}
+
+static void prod_event_cb(void *ctx, uint32_t producer, prod_event ev, const int64_t *fields)
+{
+    sim_world *w = ctx;
+    SIM_ASSERT(ev < PROD_EV_COUNT);
+    sim_trace_emit(&w->engine.trace, (sim_trace_ev)(SIM_EV_PRODUCER_SEND + ev),
+                   (int32_t)(SIM_TRACE_CLIENT_ID_BASE + producer), fields, NULL);
 }
 
 /* ---------------------------------------------------------------------------------
@@ -724,6 +827,7 @@ static void start(sim_world *w)
     for (uint32_t i = 0; i < w->node_count; i++) brokers_start(&w->brokers, (int32_t)i);
     if (w->has_topics)
         for (uint32_t b = 0; b < w->repl.broker_count; b++) repl_broker_start(&w->repl, b);
+    if (w->has_producers) prod_start_all(&w->producers);
     observe(w);
 }
 
@@ -825,10 +929,76 @@ static repl_config repl_config_from(const scn_config *cfg)
     if (cfg->kafka.replica_fetch_wait_max_ms > 0)
         rc.replica_fetch_wait_max_us = SIM_MS(cfg->kafka.replica_fetch_wait_max_ms);
     if (cfg->kafka.min_insync_replicas > 0) rc.min_insync_replicas = cfg->kafka.min_insync_replicas;
-    rc.log_capacity = REPL_LOG_RECORDS;
+    rc.log_capacity =
+        cfg->log_records_max > REPL_LOG_RECORDS ? cfg->log_records_max : REPL_LOG_RECORDS;
     rc.segments_max = REPL_SEGMENTS;
+    /* A broker parks at most what every producer can have in flight to it. */
     rc.produce_waiting_max = REPL_PRODUCE_WAITING;
+    for (uint32_t i = 0; i < cfg->producer_count; i++)
+        rc.produce_waiting_max += cfg->producers[i].max_in_flight;
     return rc;
+}
+
+/* A producer of the scenario as the producer model takes it. */
+static prod_spec prod_spec_from(const scn_config *cfg, uint32_t i, int32_t endpoint)
+{
+    const scn_producer *sp = &cfg->producers[i];
+    SIM_ASSERT(sp->topic < cfg->topic_count);
+    uint32_t first = 0;
+    for (uint32_t t = 0; t < sp->topic; t++) first += cfg->topics[t].partitions;
+    prod_spec s = {.name = sp->name, .endpoint = endpoint};
+    prod_config_default(&s.cfg);
+    s.cfg.acks = sp->acks;
+    s.cfg.retries = sp->retries;
+    s.cfg.delivery_timeout_us = SIM_MS(sp->delivery_timeout_ms);
+    s.cfg.request_timeout_us = SIM_MS(sp->request_timeout_ms);
+    s.cfg.linger_us = SIM_MS(sp->linger_ms);
+    s.cfg.retry_backoff_us = SIM_MS(sp->retry_backoff_ms);
+    s.cfg.retry_backoff_max_us = SIM_MS(sp->retry_backoff_max_ms);
+    s.cfg.metadata_max_age_us = SIM_MS(sp->metadata_max_age_ms);
+    s.cfg.batch_size = sp->batch_size;
+    s.cfg.max_in_flight = sp->max_in_flight;
+    s.cfg.idempotence = sp->idempotence;
+    s.cfg.ignore_keys = sp->ignore_keys;
+    s.cfg.partitioner = sp->partitioner == SCN_PARTITIONER_LEGACY_ROUND_ROBIN
+                            ? PROD_PARTITIONER_LEGACY_ROUND_ROBIN
+                            : PROD_PARTITIONER_BUILT_IN;
+    s.wl = (prod_workload){.first_partition = first,
+                           .partition_count = cfg->topics[sp->topic].partitions,
+                           .rate = sp->rate,
+                           .keys = sp->keys,
+                           .value_bytes = sp->value_bytes,
+                           .start_us = sp->start_us,
+                           .stop_us = sp->stop_us,
+                           .burst_count = sp->burst_count};
+    SIM_ASSERT(sp->burst_count <= PROD_BURSTS_MAX);
+    for (uint32_t b = 0; b < sp->burst_count; b++)
+        s.wl.bursts[b] = (prod_burst){.at_us = sp->bursts[b].at_us,
+                                      .for_us = sp->bursts[b].for_us,
+                                      .rate = sp->bursts[b].rate};
+    return s;
+}
+
+static size_t producers_bytes(const scn_config *cfg)
+{
+    if (cfg->producer_count == 0) return 0;
+    prod_spec specs[PROD_CLIENTS_MAX];
+    SIM_ASSERT(cfg->producer_count <= PROD_CLIENTS_MAX);
+    for (uint32_t i = 0; i < cfg->producer_count; i++)
+        specs[i] = prod_spec_from(cfg, i, (int32_t)(cfg->node_count + i));
+    return prod_arena_bytes(specs, cfg->producer_count);
+}
+
+static void setup_producers(sim_world *w, const scn_config *cfg, uint64_t seed)
+{
+    SIM_ASSERT(w->has_topics && cfg->producer_count <= PROD_CLIENTS_MAX);
+    prod_spec specs[PROD_CLIENTS_MAX];
+    for (uint32_t i = 0; i < cfg->producer_count; i++)
+        specs[i] = prod_spec_from(cfg, i, (int32_t)(w->node_count + i));
+    const prod_ops ops = {.send = prod_send_cb, .event = prod_event_cb};
+    prod_init(&w->producers, &w->engine, w->arena, seed, specs, cfg->producer_count,
+              w->repl.broker_count, w->repl.broker_ids, w->repl.endpoints, &ops, w);
+    w->has_producers = true;
 }
 
 static size_t data_plane_bytes(const scn_config *cfg, uint32_t entry_capacity)
@@ -838,7 +1008,7 @@ static size_t data_plane_bytes(const scn_config *cfg, uint32_t entry_capacity)
     const uint32_t parts = partition_count_of(cfg);
     return repl_arena_bytes(&rc, broker_count_of(cfg), parts) +
            topics_arena_bytes(cfg->node_count, cfg->topic_count, parts, entry_capacity) +
-           chk_partition_bytes(broker_count_of(cfg), parts) + 4096u;
+           chk_partition_bytes(broker_count_of(cfg), parts) + producers_bytes(cfg) + 4096u;
 }
 
 static void setup_data_plane(sim_world *w, const scn_config *cfg, uint64_t seed,
@@ -878,6 +1048,9 @@ static void setup_data_plane(sim_world *w, const scn_config *cfg, uint64_t seed,
                           .event = repl_event_cb,
                           .produce_done = repl_produce_done_cb};
     repl_init(&w->repl, &w->engine, w->arena, &rc, brokers, ids, eps, first, &ops, w);
+    for (uint32_t i = 0; i < cfg->topic_count; i++)
+        for (uint32_t p = 0; p < tt[i].partition_count; p++)
+            repl_set_min_insync(&w->repl, tt[i].first_partition + p, tt[i].min_insync_replicas);
     topics_init(&w->topics, &w->engine, &w->raft, &w->brokers, &w->repl, w->arena, seed, tt,
                 cfg->topic_count, racks, entry_capacity);
     chk_set_repl(&w->chk, w->arena, &w->repl);
@@ -935,9 +1108,14 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     const uint32_t log_cap = log_capacity_for(cfg, w->end_us);
     const uint32_t parts = partition_count_of(cfg);
     const uint32_t nb = broker_count_of(cfg);
+    const uint32_t pc = cfg->producer_count;
+    const uint32_t endpoint_count = n + pc;
+    uint32_t in_flight = 0; /* produce requests every producer may have out, with answers */
+    for (uint32_t i = 0; i < pc; i++) in_flight += cfg->producers[i].max_in_flight * nb + 2u;
     const uint32_t repl_msgs = parts > 0 ? 4u * nb * nb + REPL_MSGS_PER_PARTITION * parts : 0;
-    const uint32_t msg_cap = n * MSGS_PER_NODE + 1024u + repl_msgs;
-    const uint32_t repl_timers = parts > 0 ? 2u * nb * nb + 8u * nb + 2u * parts : 0;
+    const uint32_t msg_cap = n * MSGS_PER_NODE + 1024u + repl_msgs + 2u * in_flight;
+    const uint32_t repl_timers =
+        parts > 0 ? 2u * nb * nb + 8u * nb + 2u * parts + nb * in_flight + 4u * pc : 0;
     const uint32_t slots =
         msg_cap + n * TIMERS_PER_NODE + SIM_COMMANDS_MAX + 2 * SIM_TIMELINE_MAX + 64u + repl_timers;
     const uint32_t entry_capacity = 2u * log_cap;
@@ -951,6 +1129,8 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     bytes += (size_t)SIM_LEADER_HISTORY_MAX * sizeof(sim_leader_change);
     bytes += (size_t)SIM_WARNINGS_MAX * sizeof(sim_warning);
     bytes += data_plane_bytes(cfg, entry_capacity);
+    bytes += SIM_LEADER_CHANGES_MAX * sizeof(sim_partition_leader_change) + 64u;
+    bytes += (size_t)endpoint_count * endpoint_count * sizeof(net_link) + 1024u;
     w->arena = sim_arena_new(bytes);
 
     w->node_count = n;
@@ -963,12 +1143,16 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     w->pause_token = SIM_ARENA_NEW(w->arena, uint32_t, n);
     w->seen_leader_epoch = SIM_ARENA_NEW(w->arena, int32_t, n);
     int32_t *endpoints = SIM_ARENA_NEW(w->arena, int32_t, n);
+    /* Trace ids of every endpoint: nodes by Kafka id, clients after them. */
+    int32_t *trace_ids = SIM_ARENA_NEW(w->arena, int32_t, endpoint_count);
+    for (uint32_t i = 0; i < pc; i++) trace_ids[n + i] = (int32_t)(SIM_TRACE_CLIENT_ID_BASE + i);
     for (uint32_t i = 0; i < n; i++) {
         w->node_ids[i] = cfg->nodes[i].id;
         w->is_voter[i] = cfg->nodes[i].controller;
         w->is_broker[i] = cfg->nodes[i].broker;
         w->seen_leader_epoch[i] = -1;
         endpoints[i] = (int32_t)i;
+        trace_ids[i] = cfg->nodes[i].id;
         if (i > 0) SIM_ASSERT(cfg->nodes[i - 1].id < cfg->nodes[i].id);
     }
     merge_actions(w, cfg, opts->extra_actions, opts->extra_action_count);
@@ -977,13 +1161,16 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     w->commands = SIM_ARENA_NEW(w->arena, scn_action, SIM_COMMANDS_MAX);
     w->leaders = SIM_ARENA_NEW(w->arena, sim_leader_change, SIM_LEADER_HISTORY_MAX);
     w->warnings = SIM_ARENA_NEW(w->arena, sim_warning, SIM_WARNINGS_MAX);
+    if (cfg->topic_count > 0)
+        w->leader_changes =
+            SIM_ARENA_NEW(w->arena, sim_partition_leader_change, SIM_LEADER_CHANGES_MAX);
 
-    sim_engine_init(&w->engine, w->arena, slots, n);
+    sim_engine_init(&w->engine, w->arena, slots, endpoint_count);
     const net_config nc = {.latency_min_us = cfg->latency_min_us,
                            .latency_max_us = cfg->latency_max_us,
                            .loss_ppm = cfg->loss_ppm,
                            .msg_capacity = msg_cap};
-    net_init(&w->net, &w->engine, w->arena, seed, n, w->node_ids, nc);
+    net_init(&w->net, &w->engine, w->arena, seed, endpoint_count, trace_ids, nc);
     net_set_receiver(&w->net, recv_cb, w);
 
     const raft_config rc = raft_config_from(cfg, log_cap);
@@ -999,6 +1186,7 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     brokers_set_shutdown_cb(&w->brokers, shutdown_granted_cb, w);
     chk_init(&w->chk, w->arena, &w->engine, &w->raft, log_cap);
     if (cfg->topic_count > 0) setup_data_plane(w, cfg, seed, entry_capacity);
+    if (pc > 0) setup_producers(w, cfg, seed);
     for (uint32_t i = 0; i < cfg->invariants_disabled_count; i++) {
         const chk_invariant inv = chk_invariant_by_name(cfg->invariants_disabled[i]);
         SIM_ASSERT(inv < CHK_COUNT); /* the loader checked the names */

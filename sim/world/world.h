@@ -36,6 +36,7 @@
 
 #include "../check/check.h"
 #include "../kafka/brokers.h"
+#include "../kafka/producer.h"
 #include "../kafka/replication.h"
 #include "../kafka/topics.h"
 #include "../net/net.h"
@@ -51,6 +52,16 @@ typedef struct sim_leader_change {
     int32_t leader; /* Kafka node id */
     int32_t raft_epoch;
 } sim_leader_change;
+
+#define SIM_LEADER_CHANGES_MAX 8192u
+
+/* A broker became a partition's leader (kept for records.c's loss report). */
+typedef struct sim_partition_leader_change {
+    sim_time t;
+    uint32_t partition;
+    int32_t broker_id;
+    int64_t leo; /* the new leader's log end offset then */
+} sim_partition_leader_change;
 
 typedef struct sim_warning {
     sim_time t;
@@ -81,6 +92,10 @@ typedef struct sim_world {
     bool has_topics; /* the scenario has topics: `topics` and `repl` are in use */
     kafka_topics topics;
     repl repl;
+    bool has_producers; /* `producers` is in use; producer i is endpoint node_count + i */
+    prod_set producers;
+    sim_partition_leader_change *leader_changes; /* [SIM_LEADER_CHANGES_MAX], with topics */
+    uint32_t leader_change_count;
     char why[160]; /* scratch for a skipped action's reason */
 
     uint32_t node_count;
@@ -185,5 +200,32 @@ void sim_world_partition_stats(const sim_world *w, sim_partition_stats *out);
 /* Partitions with a replica on broker `node_id`, and those it leads (same image). */
 void sim_world_broker_partitions(const sim_world *w, int32_t node_id, uint32_t *replicas,
                                  uint32_t *leaders);
+
+/* Spec §3 `records`: every producer's history against the final logs. An acknowledged
+ * record is lost when the final leader's log does not hold it (at its offset or, when a
+ * retry appended it twice, anywhere) and retention did not delete it; with no leader at
+ * the end it is unavailable, not lost. Duplicates: records present more than once in a
+ * final leader's log. */
+typedef struct sim_lost_record {
+    uint32_t producer;
+    uint32_t partition; /* global index */
+    int64_t offset;
+    sim_time acked_us;
+    sim_time lost_us; /* when the leader's log stopped holding it: the first leadership
+                         change after the ack to a leader whose log ended at or below
+                         the offset (or, failing that, the first one after the ack) */
+} sim_lost_record;
+
+typedef struct sim_records {
+    uint64_t sent, acked, failed, unconfirmed, pending;
+    uint64_t acked_lost, unavailable, duplicates;
+    uint64_t lost_stored; /* entries written to the caller's array */
+} sim_records;
+
+/* Computes the accounting at the current instant (normally the end of the run). Writes
+ * up to lost_max losses to `lost` (may be NULL). Takes a scratch buffer from the heap
+ * and frees it (outside any step). */
+void sim_world_records(const sim_world *w, sim_records *out, sim_lost_record *lost,
+                       uint32_t lost_max);
 
 #endif
