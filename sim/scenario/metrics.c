@@ -24,8 +24,11 @@
 #define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *const scn__invariant_names[] = {
-    "single_leader_per_epoch", "epoch_monotonic",     "committed_prefix_agreement",
-    "committed_never_lost",    "leader_hw_monotonic",
+    "single_leader_per_epoch",       "epoch_monotonic",
+    "committed_prefix_agreement",    "committed_never_lost",
+    "leader_hw_monotonic",           "replica_hw_le_leo",
+    "partition_leader_hw_monotonic", "single_partition_leader_per_epoch",
+    "isr_committed_agreement",
 };
 const size_t scn__invariant_count = ARRAY_COUNT(scn__invariant_names);
 
@@ -55,11 +58,13 @@ static const char *const fixed[] = {
     "records.consumed",
     "records.unconfirmed",
     "records.unavailable",
+    "records.failed",
+    "records.pending",
 };
 
 static const char *const producer_fields[] = {
-    "sent",           "acked",          "failed",        "latency_ms.p50",
-    "latency_ms.p99", "latency_ms.max", "records_per_s", "bytes_per_s",
+    "sent",           "acked",         "failed",      "latency_ms.p50", "latency_ms.p99",
+    "latency_ms.max", "records_per_s", "bytes_per_s", "unconfirmed",    "blocked",
 };
 
 static const char *const group_fields[] = {
