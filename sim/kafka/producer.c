@@ -281,6 +281,7 @@ static uint32_t batch_alloc(prod_client *c, uint32_t p)
         b->next = NONE_INDEX;
         b->broker_id = PROD_NO_LEADER;
         c->batch_used++;
+        if (i + 1 > c->batch_top) c->batch_top = i + 1;
         if (c->q_tail[p] == NONE_INDEX) {
             c->q_head[p] = i;
         } else {
@@ -314,6 +315,7 @@ static void batch_release(prod_client *c, uint32_t bi)
     c->q_len[p]--;
     c->batch_used--;
     b->used = false;
+    while (c->batch_top > 0 && !c->batches[c->batch_top - 1].used) c->batch_top--;
 }
 
 /* One record of the workload: place it, append it, and let the sender look. */
@@ -564,7 +566,7 @@ static void send_batch(prod_set *ps, prod_client *c, uint32_t bi, uint32_t slot)
 static void connection_broken(prod_set *ps, prod_client *c, uint32_t slot)
 {
     const int32_t id = ps->broker_ids[slot];
-    for (uint32_t i = 0; i < PROD_BATCHES_MAX; i++) {
+    for (uint32_t i = 0; i < c->batch_top; i++) {
         prod_batch *b = &c->batches[i];
         if (!b->used || !b->in_flight || b->broker_id != id) continue;
         b->in_flight = false;
@@ -584,7 +586,7 @@ static void expire_and_time_out(prod_set *ps, prod_client *c)
     for (uint32_t slot = 0; slot < ps->broker_count; slot++) {
         if (c->in_flight[slot] == 0) continue;
         bool late = false;
-        for (uint32_t i = 0; i < PROD_BATCHES_MAX && !late; i++) {
+        for (uint32_t i = 0; i < c->batch_top && !late; i++) {
             const prod_batch *b = &c->batches[i];
             late = b->used && b->in_flight && b->broker_id == ps->broker_ids[slot] &&
                    b->deadline_us <= now;
@@ -592,7 +594,7 @@ static void expire_and_time_out(prod_set *ps, prod_client *c)
         if (late) connection_broken(ps, c, slot);
     }
     /* KIP-91: a batch waiting in the accumulator past delivery.timeout.ms expires. */
-    for (uint32_t i = 0; i < PROD_BATCHES_MAX; i++) {
+    for (uint32_t i = 0; i < c->batch_top; i++) {
         const prod_batch *b = &c->batches[i];
         if (!b->used || b->in_flight || b->count == 0) continue;
         if (now - b->created_us < c->cfg.delivery_timeout_us) continue;
@@ -739,7 +741,7 @@ static void schedule_wake(prod_set *ps, prod_client *c)
     if (c->metadata_in_flight) CONSIDER(c->metadata_deadline_us);
     if (c->metadata_wanted && !c->metadata_in_flight) CONSIDER(c->metadata_next_us);
     CONSIDER(c->metadata_refreshed_us + c->cfg.metadata_max_age_us);
-    for (uint32_t i = 0; i < PROD_BATCHES_MAX; i++) {
+    for (uint32_t i = 0; i < c->batch_top; i++) {
         const prod_batch *b = &c->batches[i];
         if (!b->used || b->count == 0) continue;
         if (b->in_flight) {

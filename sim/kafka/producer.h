@@ -259,6 +259,7 @@ typedef struct prod_client {
     /* Accumulator. */
     prod_batch *batches; /* [PROD_BATCHES_MAX] */
     uint32_t batch_used;
+    uint32_t batch_top;        /* one past the highest slot in use: loops stop there */
     uint32_t *q_head, *q_tail; /* [partition_count]: batch indexes, UINT32_MAX empty */
     uint32_t *q_len;           /* [partition_count] */
     uint32_t *next_pseq;       /* [partition_count] */
