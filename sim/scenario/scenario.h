@@ -95,6 +95,8 @@ typedef enum scn_action_kind {
     SCN_ACT_LINK,
     SCN_ACT_HEAL,
     SCN_ACT_NOTE,
+    SCN_ACT_START_PRODUCER,
+    SCN_ACT_STOP_PRODUCER,
     SCN_ACT_COUNT
 } scn_action_kind;
 
@@ -137,7 +139,8 @@ typedef struct scn_action {
     uint32_t member_count;
     scn_target *members;
     uint32_t *side_index;
-    const char *text; /* note */
+    const char *text;  /* note */
+    uint32_t producer; /* start_producer, stop_producer: index into scn_config.producers */
 } scn_action;
 
 typedef enum scn_op {

@@ -39,15 +39,15 @@
     "\"follower:TOPIC-P\" or \"@LABEL\")"
 
 static const char *const action_names[] = {
-    "crash",   "restart",   "shutdown", "power_off", "pause", "resume", "timeout",
-    "isolate", "partition", "cut",      "link",      "heal",  "note",
+    "crash",  "restart", "shutdown", "power_off",      "pause",
+    "resume", "timeout", "isolate",  "partition",      "cut",
+    "link",   "heal",    "note",     "start_producer", "stop_producer",
 };
 static_assert(ARRAY_COUNT(action_names) == SCN_ACT_COUNT, "one name per action kind");
 
 static const char *const later_actions[] = {
-    "add_consumer", "remove_consumer", "start_producer", "stop_producer",
-    "create_topic", "add_partitions",  "reassign",       "elect_preferred",
-    "alter_config", "describe",        "question",
+    "add_consumer",    "remove_consumer", "create_topic", "add_partitions", "reassign",
+    "elect_preferred", "alter_config",    "describe",     "question",
 };
 
 const char *scn_action_name(scn_action_kind kind)
@@ -64,6 +64,7 @@ static const char *const keys_cut[] = {"at", "do", "label", "from", "to"};
 static const char *const keys_link[] = {"at", "do", "label", "a", "b", "latency", "loss"};
 static const char *const keys_heal[] = {"at", "do", "label", "node", "a", "b"};
 static const char *const keys_note[] = {"at", "do", "label", "text"};
+static const char *const keys_producer[] = {"at", "do", "label", "name"};
 
 static const struct {
     const char *const *keys;
@@ -82,6 +83,8 @@ static const struct {
     [SCN_ACT_LINK] = {keys_link, ARRAY_COUNT(keys_link)},
     [SCN_ACT_HEAL] = {keys_heal, ARRAY_COUNT(keys_heal)},
     [SCN_ACT_NOTE] = {keys_note, ARRAY_COUNT(keys_note)},
+    [SCN_ACT_START_PRODUCER] = {keys_producer, ARRAY_COUNT(keys_producer)},
+    [SCN_ACT_STOP_PRODUCER] = {keys_producer, ARRAY_COUNT(keys_producer)},
 };
 static_assert(ARRAY_COUNT(kind_keys) == SCN_ACT_COUNT, "keys for every action kind");
 
@@ -567,6 +570,31 @@ static void parse_heal(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_a
     }
 }
 
+/* `name` of start_producer / stop_producer: a producer of `producers`. */
+static void parse_producer_name(scn__ctx *ctx, const json_t *a, scn_action *act)
+{
+    const char *name = NULL;
+    scn__require(ctx, a, "name");
+    if (scn__get_string(ctx, a, "name", &name) != SCN__OK || !ctx->producers_valid) return;
+    const scn_config *cfg = ctx->cfg;
+    const char *names[SCN_PRODUCERS_MAX];
+    for (uint32_t i = 0; i < cfg->producer_count; i++) {
+        if (strcmp(cfg->producers[i].name, name) == 0) {
+            act->producer = i;
+            return;
+        }
+        names[i] = cfg->producers[i].name;
+    }
+    scn__push_key(ctx, "name");
+    if (cfg->producer_count == 0) {
+        scn__error(ctx, SCN__LOC_VALUE, "unknown producer '%s': the scenario declares no producers",
+                   name);
+    } else {
+        scn__error_choice(ctx, "producer", name, names, cfg->producer_count);
+    }
+    scn__pop(ctx);
+}
+
 static void parse_kind_keys(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_action *act)
 {
     switch (act->kind) {
@@ -611,6 +639,10 @@ static void parse_kind_keys(scn__ctx *ctx, timeline_state *st, const json_t *a, 
         }
         break;
     }
+    case SCN_ACT_START_PRODUCER:
+    case SCN_ACT_STOP_PRODUCER:
+        parse_producer_name(ctx, a, act);
+        break;
     case SCN_ACT_COUNT:
     default:
         SIM_UNREACHABLE();
@@ -665,9 +697,11 @@ static void parse_action(scn__ctx *ctx, timeline_state *st, const json_t *a, uin
     if (act->label != NULL) {
         /* An action whose kind is unknown was reported already: assume it names a node. */
         const bool names_node =
-            kind < 0 || (json_object_get(a, "node") != NULL &&
-                         (act->kind != SCN_ACT_PARTITION && act->kind != SCN_ACT_CUT &&
-                          act->kind != SCN_ACT_LINK && act->kind != SCN_ACT_NOTE));
+            kind < 0 ||
+            (json_object_get(a, "node") != NULL &&
+             (act->kind != SCN_ACT_PARTITION && act->kind != SCN_ACT_CUT &&
+              act->kind != SCN_ACT_LINK && act->kind != SCN_ACT_NOTE &&
+              act->kind != SCN_ACT_START_PRODUCER && act->kind != SCN_ACT_STOP_PRODUCER));
         st->defs[st->def_count++] = (label_def){act->label, index, names_node};
     }
     scn__pop(ctx);

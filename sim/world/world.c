@@ -525,6 +525,18 @@ static int32_t apply_action(sim_world *w, const scn_action *act)
     case SCN_ACT_NOTE:
         sim_trace_emit(&w->engine.trace, SIM_EV_NOTE, -1, NULL, act->text);
         return -1;
+    case SCN_ACT_START_PRODUCER:
+    case SCN_ACT_STOP_PRODUCER: {
+        SIM_ASSERT(w->has_producers && act->producer < w->producers.count);
+        const bool start = act->kind == SCN_ACT_START_PRODUCER;
+        const bool changed = start ? prod_start(&w->producers, act->producer)
+                                   : prod_stop(&w->producers, act->producer);
+        if (!changed)
+            skip_action(w, act, "%s: producer %s is %s", scn_action_name(act->kind),
+                        w->producers.clients[act->producer].name,
+                        start ? "already producing" : "not producing");
+        return -1;
+    }
     case SCN_ACT_PARTITION:
         apply_partition(w, act);
         return -1;
