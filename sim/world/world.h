@@ -26,10 +26,14 @@
  *   REPLICA_FETCH_REQ .. ALTER_PARTITION_RESP; AlterPartition to the active controller;
  *   ISR eligibility from the leader's own metadata image; events into the trace).
  *   Replicas start, crash and lose their unflushed tail (power_off) with their node.
+ *   Producers (`producer.h`) are client endpoints after the nodes; brokers answer their
+ *   Produce requests through the replication core and their Metadata requests from the
+ *   broker's own image, and refuse their connections while the broker's process is down
+ *   or has not caught up with the metadata log since it started. A process crash resets
+ *   the producers' connections at once; a power-off does not (they time out).
  * Not modelled: see each module's header; the metadata log has no snapshots, so its
- *   capacity is sized from the run's duration. Without producers a replica's log holds
- *   REPL_LOG_RECORDS records, and min.insync.replicas is the cluster's (the data plane
- *   takes one value for every partition).
+ *   capacity is sized from the run's duration. A replica's log holds what the producers
+ *   of its topic can write (the loader sizes it), at least REPL_LOG_RECORDS records.
  */
 #ifndef SIM_WORLD_H
 #define SIM_WORLD_H
