@@ -110,6 +110,8 @@ typedef enum scn_target_kind {
     SCN_TARGET_LABEL,              /* "@LABEL": what an earlier labelled action resolved to */
     SCN_TARGET_PARTITION_LEADER,   /* "leader:TOPIC-P": that partition's leader now */
     SCN_TARGET_PARTITION_FOLLOWER, /* "follower:TOPIC-P": its lowest-id follower now */
+    SCN_TARGET_CLIENT,             /* a producer's name: that client endpoint (network
+                                      actions only: isolate, heal, partition, cut, link) */
 } scn_target_kind;
 
 typedef struct scn_target {
@@ -118,6 +120,7 @@ typedef struct scn_target {
     const char *label;  /* SCN_TARGET_LABEL, without the '@' */
     uint32_t topic;     /* SCN_TARGET_PARTITION_*: index into scn_config.topics */
     uint32_t partition; /* SCN_TARGET_PARTITION_*: partition number */
+    uint32_t client;    /* SCN_TARGET_CLIENT: index into scn_config.producers */
 } scn_target;
 
 typedef struct scn_action {

@@ -341,6 +341,14 @@ static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn
         scn__error(ctx, SCN__LOC_VALUE, "node ids are integers: write %s without quotes", safe);
         return false;
     }
+    /* Spec §2: clients are endpoints too; a producer is named by its name. */
+    for (uint32_t i = 0; ctx->producers_valid && i < ctx->cfg->producer_count; i++) {
+        if (strcmp(s, ctx->cfg->producers[i].name) != 0) continue;
+        out->kind = SCN_TARGET_CLIENT;
+        out->client = i;
+        return true;
+    }
+    if (!ctx->producers_valid) return false; /* it may name a producer reported above */
     static const char *const symbols[] = {"controller-leader"};
     if (scn__suggest(s, symbols, 1) != NULL) {
         scn__error(ctx, SCN__LOC_VALUE,
@@ -348,8 +356,7 @@ static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn
     } else {
         scn__error(ctx, SCN__LOC_VALUE,
                    "unknown node target '%s': expected a node id, \"controller-leader\", "
-                   "\"leader:TOPIC-P\", \"follower:TOPIC-P\" or \"@LABEL\" (client names are "
-                   "not modelled yet in this build)",
+                   "\"leader:TOPIC-P\", \"follower:TOPIC-P\", \"@LABEL\" or a producer's name",
                    safe);
     }
     return false;
@@ -381,6 +388,8 @@ static bool same_target(const scn_target *x, const scn_target *y)
     case SCN_TARGET_PARTITION_LEADER:
     case SCN_TARGET_PARTITION_FOLLOWER:
         return x->topic == y->topic && x->partition == y->partition;
+    case SCN_TARGET_CLIENT:
+        return x->client == y->client;
     default:
         SIM_UNREACHABLE();
     }
@@ -405,6 +414,9 @@ static const char *target_text(const scn_config *cfg, const scn_target *t, char 
                  t->kind == SCN_TARGET_PARTITION_LEADER ? "leader" : "follower",
                  cfg->topics[t->topic].name, strlen(cfg->topics[t->topic].name) > 40 ? "..." : "",
                  t->partition);
+        break;
+    case SCN_TARGET_CLIENT:
+        snprintf(buf, size, "producer \"%s\"", cfg->producers[t->client].name);
         break;
     case SCN_TARGET_NONE:
     default:
@@ -570,6 +582,20 @@ static void parse_heal(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_a
     }
 }
 
+/* Process actions name nodes only: a producer is a client, not a Kafka process. */
+static void reject_client(scn__ctx *ctx, const scn_action *act)
+{
+    if (act->node.kind != SCN_TARGET_CLIENT) return;
+    scn__push_key(ctx, "node");
+    scn__error(ctx, SCN__LOC_VALUE,
+               "'%s' names producer '%s', but %s applies to Kafka nodes only (producers take "
+               "network actions: isolate, heal, partition, cut, link; and start_producer, "
+               "stop_producer)",
+               scn_action_name(act->kind), ctx->cfg->producers[act->node.client].name,
+               scn_action_name(act->kind));
+    scn__pop(ctx);
+}
+
 /* `name` of start_producer / stop_producer: a producer of `producers`. */
 static void parse_producer_name(scn__ctx *ctx, const json_t *a, scn_action *act)
 {
@@ -604,11 +630,15 @@ static void parse_kind_keys(scn__ctx *ctx, timeline_state *st, const json_t *a, 
     case SCN_ACT_POWER_OFF:
     case SCN_ACT_RESUME:
     case SCN_ACT_TIMEOUT:
+        if (get_target(ctx, st, a, "node", TF_NODE, act->index, &act->node))
+            reject_client(ctx, act);
+        break;
     case SCN_ACT_ISOLATE:
         get_target(ctx, st, a, "node", TF_NODE, act->index, &act->node);
         break;
     case SCN_ACT_PAUSE:
-        get_target(ctx, st, a, "node", TF_NODE, act->index, &act->node);
+        if (get_target(ctx, st, a, "node", TF_NODE, act->index, &act->node))
+            reject_client(ctx, act);
         scn__get_duration(ctx, a, "for", 1, SIM_DURATION_MAX, "SIM_DURATION_MAX", &act->for_us);
         break;
     case SCN_ACT_PARTITION:

@@ -57,7 +57,19 @@ int32_t sim_world_endpoint_of(const sim_world *w, int32_t node_id)
 {
     for (uint32_t i = 0; i < w->node_count; i++)
         if (w->node_ids[i] == node_id) return (int32_t)i;
+    const int64_t client = (int64_t)node_id - SIM_TRACE_CLIENT_ID_BASE;
+    if (w->has_producers && client >= 0 && client < (int64_t)w->producers.count)
+        return (int32_t)(w->node_count + (uint32_t)client);
     return -1;
+}
+
+/* The id an endpoint has in the trace and in labels: a node's Kafka id, a client's
+ * SIM_TRACE_CLIENT_ID_BASE + index. */
+static int32_t endpoint_id(const sim_world *w, int32_t ep)
+{
+    SIM_ASSERT(ep >= 0);
+    if ((uint32_t)ep < w->node_count) return w->node_ids[ep];
+    return (int32_t)(SIM_TRACE_CLIENT_ID_BASE + ((uint32_t)ep - w->node_count));
 }
 
 sim_node_state sim_world_node_state(const sim_world *w, int32_t endpoint)
@@ -265,6 +277,9 @@ static int32_t resolve(sim_world *w, const scn_action *act, const scn_target *t,
     case SCN_TARGET_PARTITION_LEADER:
     case SCN_TARGET_PARTITION_FOLLOWER:
         return resolve_partition(w, t, why);
+    case SCN_TARGET_CLIENT:
+        SIM_ASSERT(w->has_producers && t->client < w->producers.count);
+        return w->producers.clients[t->client].endpoint;
     case SCN_TARGET_NONE:
         SIM_UNREACHABLE();
     default:
@@ -467,7 +482,7 @@ static bool apply_node_action(sim_world *w, const scn_action *act, int32_t ep)
 static bool apply_partition(sim_world *w, const scn_action *act)
 {
     int32_t side_of[SIM_ENDPOINTS_MAX];
-    for (uint32_t i = 0; i < w->node_count; i++) side_of[i] = -1;
+    for (uint32_t i = 0; i < w->net.endpoint_count; i++) side_of[i] = -1;
     for (uint32_t m = 0; m < act->member_count; m++) {
         const char *why = NULL;
         const int32_t ep = resolve(w, act, &act->members[m], &why);
@@ -491,8 +506,13 @@ static bool apply_pair(sim_world *w, const scn_action *act)
         return false;
     }
     if (a == b) {
-        skip_action(w, act, "%s: both ends are node %" PRId32, scn_action_name(act->kind),
-                    w->node_ids[a]);
+        if ((uint32_t)a < w->node_count) {
+            skip_action(w, act, "%s: both ends are node %" PRId32, scn_action_name(act->kind),
+                        w->node_ids[a]);
+        } else {
+            skip_action(w, act, "%s: both ends are producer %s", scn_action_name(act->kind),
+                        w->producers.clients[(uint32_t)a - w->node_count].name);
+        }
         return false;
     }
     switch (act->kind) {
@@ -560,6 +580,16 @@ static int32_t apply_action(sim_world *w, const scn_action *act)
     if (ep < 0) {
         skip_action(w, act, "%s: %s", scn_action_name(act->kind), why);
         return -1;
+    }
+    if ((uint32_t)ep >= w->node_count) {
+        /* A client: only network actions reach it (the loader checked). */
+        SIM_ASSERT(act->kind == SCN_ACT_ISOLATE || act->kind == SCN_ACT_HEAL);
+        if (act->kind == SCN_ACT_ISOLATE) {
+            net_isolate(&w->net, ep);
+        } else {
+            net_heal_endpoint(&w->net, ep);
+        }
+        return endpoint_id(w, ep);
     }
     apply_node_action(w, act, ep);
     return w->node_ids[ep];
