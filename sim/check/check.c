@@ -316,3 +316,25 @@ void chk_after_event(chk_state *c)
         }
     }
 }
+
+void chk_produce_answered(chk_state *c, uint32_t broker_index, const repl_produce_result *res)
+{
+    SIM_ASSERT(c->repl != NULL && broker_index < c->repl->broker_count);
+    if (res->acks != -1 || res->error != REPL_ERR_NONE) return;
+    const repl *r = c->repl;
+    const repl_replica *x = repl_replica_get(r, broker_index, res->partition_index);
+    SIM_ASSERT(res->last_offset >= res->base_offset);
+    for (uint32_t i = 0; i < x->reg.isr_count; i++) {
+        const uint32_t m = repl_broker_index(r, x->reg.isr[i]);
+        if (m == UINT32_MAX) continue;
+        const repl_replica *y = repl_replica_get(r, m, res->partition_index);
+        if (y->leo > res->last_offset) continue;
+        violation(c, CHK_ACKS_ALL_REPLICATED, r->broker_ids[broker_index],
+                  "broker %" PRId32 " acknowledged offsets %" PRId64 "..%" PRId64
+                  " of partition %" PRIu32 " with acks=all while ISR member %" PRId32
+                  " ended at %" PRId64,
+                  r->broker_ids[broker_index], res->base_offset, res->last_offset,
+                  res->partition_index, x->reg.isr[i], y->leo);
+        return;
+    }
+}

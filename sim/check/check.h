@@ -32,6 +32,10 @@
  *   - isr_committed_agreement: the records below the leader's HW are the same (offset,
  *     leader epoch, producer, sequence, payload) on every ISR member, as far as each
  *     member's log reaches. An unclean election breaks it on purpose.
+ *   - acks_all_replicated: when a leader answers an acks=all produce with NONE, every
+ *     member of the ISR as that leader knows it holds the batch (§3.4: DelayedProduce
+ *     completes once the HW has passed it). Checked when the answer leaves the broker
+ *     (chk_produce_answered), not after every event.
  * Owns / borrows: the reference committed log and per-node bookkeeping (arena); borrows
  *   the Raft cluster and the trace.
  * Invariants: ref_len only grows; checked_upto[i] <= ref_len.
@@ -58,7 +62,8 @@
     X(REPLICA_HW_LE_LEO, "replica_hw_le_leo")                                                      \
     X(PARTITION_LEADER_HW_MONOTONIC, "partition_leader_hw_monotonic")                              \
     X(SINGLE_PARTITION_LEADER_PER_EPOCH, "single_partition_leader_per_epoch")                      \
-    X(ISR_COMMITTED_AGREEMENT, "isr_committed_agreement")
+    X(ISR_COMMITTED_AGREEMENT, "isr_committed_agreement")                                          \
+    X(ACKS_ALL_REPLICATED, "acks_all_replicated")
 
 typedef enum chk_invariant {
 #define CHK_ENUM(id, name) CHK_##id,
@@ -107,6 +112,9 @@ typedef struct chk_state {
 void chk_init(chk_state *c, sim_arena *arena, sim_engine *engine, const raft_cluster *raft,
               int64_t log_capacity);
 void chk_after_event(chk_state *c);
+
+/* A broker answered a produce (acks=all answers are checked; others ignored). */
+void chk_produce_answered(chk_state *c, uint32_t broker_index, const repl_produce_result *res);
 
 /* Bytes chk_set_repl takes from the arena. */
 size_t chk_partition_bytes(uint32_t broker_count, uint32_t partition_count);

@@ -18,6 +18,8 @@
  */
 #include "scn_internal.h"
 
+#include "../check/check.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -28,9 +30,10 @@ const char *const scn__invariant_names[] = {
     "committed_prefix_agreement",    "committed_never_lost",
     "leader_hw_monotonic",           "replica_hw_le_leo",
     "partition_leader_hw_monotonic", "single_partition_leader_per_epoch",
-    "isr_committed_agreement",
+    "isr_committed_agreement",       "acks_all_replicated",
 };
 const size_t scn__invariant_count = ARRAY_COUNT(scn__invariant_names);
+static_assert(ARRAY_COUNT(scn__invariant_names) == CHK_COUNT, "one name per checker");
 
 static const char *const fixed[] = {
     "virtual_ms",

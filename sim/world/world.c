@@ -735,6 +735,7 @@ static void repl_produce_done_cb(void *ctx, uint32_t broker_index, const repl_pr
     SIM_ASSERT(w->has_producers);
     const uint32_t p = PROD_REQUEST_PRODUCER(res->request_id);
     SIM_ASSERT(p < w->producers.count);
+    chk_produce_answered(&w->chk, broker_index, res);
     net_send(&w->net, w->repl.endpoints[broker_index], w->producers.clients[p].endpoint,
              NET_MSG_PRODUCE_RESP, res, sizeof *res);
 }
@@ -755,6 +756,7 @@ static void broker_produce(sim_world *w, const net_msg *msg)
     repl_produce_result res;
     if (!repl_produce(&w->repl, br->index, &req, &res)) return; /* parked */
     if (req.acks == 0) return;
+    chk_produce_answered(&w->chk, br->index, &res);
     net_send(&w->net, msg->to, msg->from, NET_MSG_PRODUCE_RESP, &res, sizeof res);
 }
 
@@ -1228,6 +1230,10 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     brokers_set_shutdown_cb(&w->brokers, shutdown_granted_cb, w);
     chk_init(&w->chk, w->arena, &w->engine, &w->raft, log_cap);
     if (cfg->topic_count > 0) setup_data_plane(w, cfg, seed, entry_capacity);
+    if (opts->repl_bugs != NULL) {
+        SIM_ASSERT(w->has_topics);
+        w->repl.bugs = *opts->repl_bugs;
+    }
     if (pc > 0) setup_producers(w, cfg, seed);
     for (uint32_t i = 0; i < cfg->invariants_disabled_count; i++) {
         const chk_invariant inv = chk_invariant_by_name(cfg->invariants_disabled[i]);

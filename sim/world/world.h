@@ -144,6 +144,8 @@ typedef struct sim_world_options {
     /* Deliberately broken Raft behaviour, for the tests that prove the checkers catch
      * it (borrowed). NULL: correct Raft. */
     const raft_bugs *bugs;
+    /* Deliberately broken replication (borrowed), likewise; NULL: correct. Needs topics. */
+    const repl_bugs *repl_bugs;
     /* Actions appended to the scenario's timeline, as if written after its last entry
      * (the viewer's session): they take file indexes action_count, action_count + 1, ...
      * and run in the same order the loader would give them. Borrowed, strings too, for
