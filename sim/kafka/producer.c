@@ -54,6 +54,8 @@ void prod_config_default(prod_config *cfg)
         .retry_backoff_us = SIM_MS(100u),
         .retry_backoff_max_us = SIM_MS(1000u),
         .metadata_max_age_us = SIM_MS(300000u),
+        .reconnect_backoff_us = SIM_MS(50u),
+        .reconnect_backoff_max_us = SIM_MS(1000u),
         .batch_size = 16384u,
         .max_in_flight = 5u,
         .idempotence = true,
@@ -103,7 +105,7 @@ size_t prod_arena_bytes(const prod_spec *specs, uint32_t count)
         const size_t parts = specs[i].wl.partition_count;
         bytes += (size_t)PROD_BATCHES_MAX * sizeof(prod_batch) + 64u;
         bytes += parts * (4u * sizeof(int32_t) + 4u * sizeof(uint32_t) + sizeof(bool)) + 512u;
-        bytes += (size_t)SIM_NODES_MAX * sizeof(uint32_t) + 64u;
+        bytes += (size_t)SIM_NODES_MAX * (2u * sizeof(uint32_t) + sizeof(sim_time)) + 192u;
         bytes += (size_t)history_capacity(&specs[i]) * sizeof(prod_rec) + 64u;
     }
     return bytes;
@@ -158,6 +160,8 @@ void prod_init(prod_set *ps, sim_engine *e, sim_arena *arena, uint64_t seed, con
             c->q_head[p] = c->q_tail[p] = NONE_INDEX;
         }
         c->in_flight = SIM_ARENA_NEW(arena, uint32_t, broker_count);
+        c->reconnect_at = SIM_ARENA_NEW(arena, sim_time, broker_count);
+        c->refusals = SIM_ARENA_NEW(arena, uint32_t, broker_count);
         c->batches = SIM_ARENA_NEW(arena, prod_batch, PROD_BATCHES_MAX);
         c->rec_capacity = history_capacity(s);
         c->recs = SIM_ARENA_NEW(arena, prod_rec, c->rec_capacity + 1u);
@@ -460,15 +464,22 @@ static bool stale_metadata(prod_error e)
            e == PROD_ERR_KAFKA_STORAGE_ERROR;
 }
 
-/* KIP-580: retry.backoff.ms doubling per attempt up to retry.backoff.max.ms, +-20%. */
-static sim_time backoff(prod_client *c, uint32_t attempts)
+/* Kafka's ExponentialBackoff (KIP-580, KIP-601): `base` doubling per earlier failure up
+ * to `max`, then +-20% jitter. */
+static sim_time exp_backoff(prod_client *c, sim_time base, sim_time max, uint32_t failures)
 {
-    sim_time d = c->cfg.retry_backoff_us;
-    for (uint32_t i = 1; i < attempts && d < c->cfg.retry_backoff_max_us; i++) d *= 2;
-    if (d > c->cfg.retry_backoff_max_us) d = c->cfg.retry_backoff_max_us;
+    sim_time d = base;
+    for (uint32_t i = 1; i < failures && d < max; i++) d *= 2;
+    if (d > max) d = max;
     const sim_time jitter = d / 5;
     if (jitter > 0) d = d - jitter + sim_rng_below(&c->rng, 2 * jitter + 1);
     return d;
+}
+
+/* KIP-580: retry.backoff.ms doubling per attempt up to retry.backoff.max.ms. */
+static sim_time backoff(prod_client *c, uint32_t attempts)
+{
+    return exp_backoff(c, c->cfg.retry_backoff_us, c->cfg.retry_backoff_max_us, attempts);
 }
 
 /* An attempt of batch `bi` ended with `e` (not NONE): retry it or fail it. */
@@ -520,14 +531,15 @@ static bool ready(const prod_set *ps, const prod_client *c, uint32_t bi)
     return now - b->created_us >= c->cfg.linger_us;
 }
 
-static void send_batch(prod_set *ps, prod_client *c, uint32_t bi, uint32_t slot)
+/* Sends batch `bi` to the broker in `slot`. Returns false when the connection was
+ * refused: then nothing was sent, the batch keeps its attempts, and the node waits out
+ * its reconnect backoff (NetworkClient.initiateConnect failing). */
+static bool send_batch(prod_set *ps, prod_client *c, uint32_t bi, uint32_t slot)
 {
     prod_batch *b = &c->batches[bi];
     const uint32_t p = b->partition;
     const sim_time now = ps->engine->now;
-    b->attempts++;
-    b->ever_sent = true;
-    const uint32_t n = c->next_request++ & ((1u << (32u - BATCH_BITS)) - 1u);
+    const uint32_t n = c->next_request & ((1u << (32u - BATCH_BITS)) - 1u);
     const uint32_t request = (n << BATCH_BITS) | bi;
     const repl_produce_req req = {
         .partition_index = c->wl.first_partition + p,
@@ -540,25 +552,32 @@ static void send_batch(prod_set *ps, prod_client *c, uint32_t bi, uint32_t slot)
         .timeout_us = c->cfg.request_timeout_us,
         .request_id = PROD_REQUEST_ID(c->index, request),
     };
+    if (!ps->ops.send(ps->ops_ctx, c->endpoint, ps->broker_endpoints[slot], PROD_MSG_PRODUCE, &req,
+                      sizeof req)) {
+        c->refusals[slot]++;
+        c->reconnect_at[slot] =
+            now + exp_backoff(c, c->cfg.reconnect_backoff_us, c->cfg.reconnect_backoff_max_us,
+                              c->refusals[slot]);
+        if (!c->metadata_in_flight) c->metadata_wanted = true;
+        return false;
+    }
+    c->refusals[slot] = 0;
+    c->next_request++;
+    b->attempts++;
+    b->ever_sent = true;
     const int32_t broker = c->leader[p];
     emit(ps, c, PROD_EV_SEND,
          (const int64_t[]){req.partition_index, broker, b->count, req.first_sequence, b->attempts});
-    const bool connected = ps->ops.send(ps->ops_ctx, c->endpoint, ps->broker_endpoints[slot],
-                                        PROD_MSG_PRODUCE, &req, sizeof req);
-    if (!connected) {
-        /* Connection refused: the attempt fails at once, and the metadata is suspect. */
-        attempt_failed(ps, c, bi, PROD_ERR_NETWORK_EXCEPTION);
-        return;
-    }
     if (c->cfg.acks == 0) {
         complete(ps, c, bi, -1); /* acks=0: done once it is written to the socket */
-        return;
+        return true;
     }
     b->in_flight = true;
     b->broker_id = broker;
     b->request_id = request;
     b->deadline_us = now + c->cfg.request_timeout_us;
     c->in_flight[slot]++;
+    return true;
 }
 
 /* The connection to `slot` broke (timeout or reset): every request on it fails with
@@ -593,11 +612,18 @@ static void expire_and_time_out(prod_set *ps, prod_client *c)
         }
         if (late) connection_broken(ps, c, slot);
     }
-    /* KIP-91: a batch waiting in the accumulator past delivery.timeout.ms expires. */
+    /* KIP-91: a batch past delivery.timeout.ms expires, waiting in the accumulator or in
+     * flight (Sender.getExpiredInflightBatches; a late answer is then ignored). */
     for (uint32_t i = 0; i < c->batch_top; i++) {
-        const prod_batch *b = &c->batches[i];
-        if (!b->used || b->in_flight || b->count == 0) continue;
+        prod_batch *b = &c->batches[i];
+        if (!b->used || b->count == 0) continue;
         if (now - b->created_us < c->cfg.delivery_timeout_us) continue;
+        if (b->in_flight) {
+            const uint32_t slot = broker_slot(ps, b->broker_id);
+            SIM_ASSERT(slot != NONE_INDEX && c->in_flight[slot] > 0);
+            c->in_flight[slot]--;
+            b->in_flight = false;
+        }
         count_error(c, PROD_ERR_REQUEST_TIMED_OUT);
         fail(ps, c, i, PROD_ERR_REQUEST_TIMED_OUT);
     }
@@ -637,7 +663,7 @@ static void drain(prod_set *ps, prod_client *c)
             continue;
         }
         const uint32_t slot = broker_slot(ps, c->leader[p]);
-        if (slot == NONE_INDEX) continue;
+        if (slot == NONE_INDEX || c->reconnect_at[slot] > ps->engine->now) continue;
         bool earlier_in_flight = false;
         for (uint32_t bi = c->q_head[p]; bi != NONE_INDEX;) {
             const uint32_t next = c->batches[bi].next;
@@ -650,7 +676,7 @@ static void drain(prod_set *ps, prod_client *c)
             /* An idempotent retry goes only when it is the first in flight again, so the
              * broker sees its sequences in order (RecordAccumulator.shouldStopDrainBatches). */
             if (c->cfg.idempotence && c->batches[bi].ever_sent && earlier_in_flight) break;
-            send_batch(ps, c, bi, slot);
+            if (!send_batch(ps, c, bi, slot)) break;
             earlier_in_flight = c->cfg.acks != 0;
             bi = next;
         }
@@ -744,14 +770,15 @@ static void schedule_wake(prod_set *ps, prod_client *c)
     for (uint32_t i = 0; i < c->batch_top; i++) {
         const prod_batch *b = &c->batches[i];
         if (!b->used || b->count == 0) continue;
+        CONSIDER(b->created_us + c->cfg.delivery_timeout_us);
         if (b->in_flight) {
             CONSIDER(b->deadline_us);
             continue;
         }
-        CONSIDER(b->created_us + c->cfg.delivery_timeout_us);
         CONSIDER(b->retry_at_us);
         if (!b->ever_sent) CONSIDER(b->created_us + c->cfg.linger_us);
     }
+    for (uint32_t slot = 0; slot < ps->broker_count; slot++) CONSIDER(c->reconnect_at[slot]);
 #undef CONSIDER
     if (sim_engine_pending(ps->engine, c->wake_timer)) {
         if (sim_engine_due(ps->engine, c->wake_timer) == t) return;

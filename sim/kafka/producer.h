@@ -35,8 +35,12 @@
  *     growing exponentially to retry.backoff.max.ms with +-20% jitter (KIP-580), while
  *     attempts <= retries and delivery.timeout.ms has not passed since the batch was
  *     created; a batch past its delivery timeout fails with REQUEST_TIMED_OUT (Kafka's
- *     TimeoutException "Expiring N record(s)"). Leader errors and broken connections ask
- *     for new metadata.
+ *     TimeoutException "Expiring N record(s)"), in the accumulator or in flight
+ *     (Sender.getExpiredInflightBatches). Leader errors and broken connections ask for
+ *     new metadata. A refused connection (the broker's process is down, or it has not
+ *     caught up since it started) is no attempt: the batch waits, the node is tried again
+ *     after reconnect.backoff.ms, doubling to reconnect.backoff.max.ms with +-20% jitter
+ *     (NetworkClient), and the producer asks for metadata.
  *   - acks=0: no answer is awaited; the request is done when it is sent and its records
  *     count as unconfirmed. acks=1 and all: acked on a NONE answer with the base offset.
  *   - Idempotence (KIP-98, KIP-679): a producer id and, per partition, sequence numbers
@@ -107,18 +111,20 @@ typedef enum prod_partitioner {
 } prod_partitioner;
 
 typedef struct prod_config {
-    int32_t acks;                  /* acks [all = -1]: 0, 1 or -1 */
-    uint32_t retries;              /* retries [2147483647] */
-    sim_time delivery_timeout_us;  /* delivery.timeout.ms [120 s] */
-    sim_time request_timeout_us;   /* request.timeout.ms [30 s] */
-    sim_time linger_us;            /* linger.ms [5 ms in 4.0] */
-    sim_time retry_backoff_us;     /* retry.backoff.ms [100 ms] */
-    sim_time retry_backoff_max_us; /* retry.backoff.max.ms [1 s] */
-    sim_time metadata_max_age_us;  /* metadata.max.age.ms [300 s] */
-    uint32_t batch_size;           /* batch.size [16384] bytes */
-    uint32_t max_in_flight;        /* max.in.flight.requests.per.connection [5] */
-    bool idempotence;              /* enable.idempotence, after KIP-679's rules [true] */
-    bool ignore_keys;              /* partitioner.ignore.keys [false] */
+    int32_t acks;                      /* acks [all = -1]: 0, 1 or -1 */
+    uint32_t retries;                  /* retries [2147483647] */
+    sim_time delivery_timeout_us;      /* delivery.timeout.ms [120 s] */
+    sim_time request_timeout_us;       /* request.timeout.ms [30 s] */
+    sim_time linger_us;                /* linger.ms [5 ms in 4.0] */
+    sim_time retry_backoff_us;         /* retry.backoff.ms [100 ms] */
+    sim_time retry_backoff_max_us;     /* retry.backoff.max.ms [1 s] */
+    sim_time metadata_max_age_us;      /* metadata.max.age.ms [300 s] */
+    sim_time reconnect_backoff_us;     /* reconnect.backoff.ms [50 ms] */
+    sim_time reconnect_backoff_max_us; /* reconnect.backoff.max.ms [1 s] */
+    uint32_t batch_size;               /* batch.size [16384] bytes */
+    uint32_t max_in_flight;            /* max.in.flight.requests.per.connection [5] */
+    bool idempotence;                  /* enable.idempotence, after KIP-679's rules [true] */
+    bool ignore_keys;                  /* partitioner.ignore.keys [false] */
     prod_partitioner partitioner;
 } prod_config;
 
@@ -266,6 +272,8 @@ typedef struct prod_client {
     uint32_t *seq_base;        /* [partition_count]: pseq of sequence 0 (KIP-360 resets) */
     bool bump_pending;         /* a batch failed: new epoch once nothing is in flight */
     uint32_t *in_flight;       /* [broker]: requests in flight to each broker */
+    sim_time *reconnect_at;    /* [broker]: no connection attempt before (refused) */
+    uint32_t *refusals;        /* [broker]: connections refused in a row */
     uint32_t next_request;
     uint32_t drain_cursor;
     /* History. */

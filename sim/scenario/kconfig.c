@@ -412,6 +412,8 @@ static const producer_int_config producer_ints[] = {
     {"retry.backoff.ms", 0, MS_MAX, PRODUCER_FIELD(retry_backoff_ms)},
     {"retry.backoff.max.ms", 0, MS_MAX, PRODUCER_FIELD(retry_backoff_max_ms)},
     {"metadata.max.age.ms", 0, MS_MAX, PRODUCER_FIELD(metadata_max_age_ms)},
+    {"reconnect.backoff.ms", 0, MS_MAX, PRODUCER_FIELD(reconnect_backoff_ms)},
+    {"reconnect.backoff.max.ms", 0, MS_MAX, PRODUCER_FIELD(reconnect_backoff_max_ms)},
 };
 
 /* Producer configs of Kafka 4.0 that this build does not model. */
@@ -431,8 +433,6 @@ static const later_config producer_later[] = {
     {"partitioner.availability.timeout.ms", KT_LONG},
     {"send.buffer.bytes", KT_INT},
     {"receive.buffer.bytes", KT_INT},
-    {"reconnect.backoff.ms", KT_LONG},
-    {"reconnect.backoff.max.ms", KT_LONG},
     {"socket.connection.setup.timeout.ms", KT_LONG},
     {"socket.connection.setup.timeout.max.ms", KT_LONG},
     {"metadata.max.idle.ms", KT_LONG},
@@ -478,32 +478,45 @@ static void get_acks(scn__ctx *ctx, const json_t *v, scn_producer *p)
     scn__pop(ctx);
 }
 
-/* KIP-679 (KafkaProducer / ProducerConfig.postProcessAndValidateIdempotenceConfigs):
- * idempotence is on by default, silently off when the user did not ask for it and
- * acks != all, retries = 0 or more than 5 requests may be in flight; asked for
- * explicitly, those combinations are a ConfigException with these words. */
+/* KIP-679 and Kafka 4.0's ProducerConfig.postProcessAndValidateIdempotenceConfigs:
+ * idempotence is on by default; retries = 0 or acks != all turn it off silently when the
+ * user did not ask for it, and are a ConfigException (with these words) when they did;
+ * since 4.0 (KAFKA-17927) more than 5 requests in flight are refused whenever
+ * idempotence is on, asked for or by default. The checks run in Kafka's order. */
 static void post_process_idempotence(scn__ctx *ctx, const json_t *config, scn_producer *p,
                                      bool given)
 {
+    if (!p->idempotence) return;
     const char *why = NULL, *key = NULL;
-    if (p->max_in_flight > 5) {
-        why = "Must set max.in.flight.requests.per.connection to at most 5 when using the "
-              "idempotent producer.";
-        key = "max.in.flight.requests.per.connection";
-    } else if (p->retries == 0) {
-        why = "Must set retries to non-zero when using the idempotent producer.";
-        key = "retries";
-    } else if (p->acks != -1) {
-        why = "Must set acks to all in order to use the idempotent producer. Otherwise we "
-              "cannot guarantee idempotence.";
-        key = "acks";
+    char buf[160];
+    bool disable = false;
+    if (p->retries == 0) {
+        if (given) {
+            why = "Must set retries to non-zero when using the idempotent producer.";
+            key = "retries";
+        }
+        disable = true;
     }
-    if (why == NULL) return;
-    if (!given) {
-        p->idempotence = false;
+    if (why == NULL && p->acks != -1) {
+        if (given) {
+            why = "Must set acks to all in order to use the idempotent producer. Otherwise we "
+                  "cannot guarantee idempotence.";
+            key = "acks";
+        }
+        disable = true;
+    }
+    if (why == NULL && p->max_in_flight > 5) {
+        snprintf(buf, sizeof buf,
+                 "To use the idempotent producer, max.in.flight.requests.per.connection must be "
+                 "set to at most 5. Current value is %u.",
+                 p->max_in_flight);
+        why = buf;
+        key = "max.in.flight.requests.per.connection";
+    }
+    if (why == NULL) {
+        if (disable) p->idempotence = false;
         return;
     }
-    if (!p->idempotence) return;
     scn__push_key(ctx, json_object_get(config, key) != NULL ? key : "enable.idempotence");
     scn__error(ctx, SCN__LOC_VALUE, "Kafka refuses this producer config (ConfigException): %s",
                why);

@@ -123,12 +123,14 @@ static void check_bursts(scn__ctx *ctx, const json_t *list, scn_producer *p)
         scn__require(ctx, b, "at");
         scn__require(ctx, b, "for");
         scn__require(ctx, b, "rate");
-        const bool ok = scn__get_duration(ctx, b, "at", 0, limit, "the run's duration",
-                                          &out->at_us) == SCN__OK &&
-                        scn__get_duration(ctx, b, "for", 1, limit, "the run's duration",
-                                          &out->for_us) == SCN__OK &&
-                        scn__get_int(ctx, b, "rate", 1, SCN_PRODUCER_RATE_MAX, &rate) == SCN__OK;
-        if (ok) {
+        /* Every field is checked, so one burst reports all its problems at once. */
+        const bool ok_at =
+            scn__get_duration(ctx, b, "at", 0, limit, "the run's duration", &out->at_us) == SCN__OK;
+        const bool ok_for = scn__get_duration(ctx, b, "for", 1, limit, "the run's duration",
+                                              &out->for_us) == SCN__OK;
+        const bool ok_rate =
+            scn__get_int(ctx, b, "rate", 1, SCN_PRODUCER_RATE_MAX, &rate) == SCN__OK;
+        if (ok_at && ok_for && ok_rate) {
             out->rate = (uint32_t)rate;
             p->burst_count++;
         }
@@ -191,6 +193,8 @@ static void set_defaults(scn_producer *p, sim_time duration_us)
         .retry_backoff_ms = 100,
         .retry_backoff_max_ms = 1000,
         .metadata_max_age_ms = 300000,
+        .reconnect_backoff_ms = 50,
+        .reconnect_backoff_max_ms = 1000,
         .idempotence = true,
         .topic = UINT32_MAX,
     };

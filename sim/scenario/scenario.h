@@ -231,19 +231,21 @@ typedef struct scn_producer {
     scn_burst bursts[SCN_BURSTS_MAX];
     uint32_t burst_count;
     scn_partitioner partitioner;
-    int32_t acks;                  /* acks [all]: 0, 1, -1 */
-    uint32_t retries;              /* retries [2147483647] */
-    uint32_t delivery_timeout_ms;  /* delivery.timeout.ms [120000] */
-    uint32_t request_timeout_ms;   /* request.timeout.ms [30000] */
-    uint32_t linger_ms;            /* linger.ms [5] */
-    uint32_t batch_size;           /* batch.size [16384] */
-    uint32_t max_in_flight;        /* max.in.flight.requests.per.connection [5] */
-    uint32_t retry_backoff_ms;     /* retry.backoff.ms [100] */
-    uint32_t retry_backoff_max_ms; /* retry.backoff.max.ms [1000] */
-    uint32_t metadata_max_age_ms;  /* metadata.max.age.ms [300000] */
-    bool idempotence;              /* enable.idempotence [true, unless KIP-679 says off] */
-    bool ignore_keys;              /* partitioner.ignore.keys [false] */
-    uint64_t records_max;          /* records it can produce over the run (sizing) */
+    int32_t acks;                      /* acks [all]: 0, 1, -1 */
+    uint32_t retries;                  /* retries [2147483647] */
+    uint32_t delivery_timeout_ms;      /* delivery.timeout.ms [120000] */
+    uint32_t request_timeout_ms;       /* request.timeout.ms [30000] */
+    uint32_t linger_ms;                /* linger.ms [5] */
+    uint32_t batch_size;               /* batch.size [16384] */
+    uint32_t max_in_flight;            /* max.in.flight.requests.per.connection [5] */
+    uint32_t retry_backoff_ms;         /* retry.backoff.ms [100] */
+    uint32_t retry_backoff_max_ms;     /* retry.backoff.max.ms [1000] */
+    uint32_t metadata_max_age_ms;      /* metadata.max.age.ms [300000] */
+    uint32_t reconnect_backoff_ms;     /* reconnect.backoff.ms [50] */
+    uint32_t reconnect_backoff_max_ms; /* reconnect.backoff.max.ms [1000] */
+    bool idempotence;                  /* enable.idempotence [true, unless KIP-679 says off] */
+    bool ignore_keys;                  /* partitioner.ignore.keys [false] */
+    uint64_t records_max;              /* records it can produce over the run (sizing) */
     uint32_t line;
 } scn_producer;
 

@@ -1000,6 +1000,8 @@ static prod_spec prod_spec_from(const scn_config *cfg, uint32_t i, int32_t endpo
     s.cfg.retry_backoff_us = SIM_MS(sp->retry_backoff_ms);
     s.cfg.retry_backoff_max_us = SIM_MS(sp->retry_backoff_max_ms);
     s.cfg.metadata_max_age_us = SIM_MS(sp->metadata_max_age_ms);
+    s.cfg.reconnect_backoff_us = SIM_MS(sp->reconnect_backoff_ms);
+    s.cfg.reconnect_backoff_max_us = SIM_MS(sp->reconnect_backoff_max_ms);
     s.cfg.batch_size = sp->batch_size;
     s.cfg.max_in_flight = sp->max_in_flight;
     s.cfg.idempotence = sp->idempotence;

@@ -346,9 +346,10 @@ Test(scenario_load, timeline_fields)
 
 Test(scenario_load, action_and_op_names)
 {
-    static const char *const names[] = {"crash",  "restart", "shutdown", "power_off", "pause",
-                                        "resume", "timeout", "isolate",  "partition", "cut",
-                                        "link",   "heal",    "note"};
+    static const char *const names[] = {
+        "crash",  "restart", "shutdown", "power_off",      "pause",
+        "resume", "timeout", "isolate",  "partition",      "cut",
+        "link",   "heal",    "note",     "start_producer", "stop_producer"};
     for (int k = 0; k < SCN_ACT_COUNT; k++) {
         cr_assert_str_eq(scn_action_name((scn_action_kind)k), names[k]);
     }
