@@ -183,6 +183,7 @@ void viz_draw_frame(cairo_t *cr, const viz_layout *l, const sim_world *w, const 
     viz_draw_status(cr, l, w, v);
     viz_draw_caption(cr, l, w, v);
     viz_draw_cluster(cr, l, w, v);
+    viz_draw_partitions(cr, l, w, v);
     viz_draw_logs(cr, l, w, v);
     viz_draw_events(cr, l, w, v);
     viz_draw_timeline(cr, l, w, v);

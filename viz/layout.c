@@ -6,10 +6,20 @@
  * Model: none. The picture, top to bottom: a status bar; the current note; the cluster
  *   (left) beside the metadata logs and the event log (right); the timeline strip.
  *   Voters sit on a circle in node-id order (the lowest id at the top, then clockwise);
- *   observers (dedicated brokers) sit on rows beneath it, in node-id order.
+ *   observers (dedicated brokers) sit on rows beneath it, in node-id order. With topics,
+ *   the partitions panel shares the left column with the cluster: one card per broker
+ *   node in node-id order, each tall enough for the replicas the busiest broker is
+ *   expected to hold (explicit assignments counted exactly, placed topics an even share
+ *   plus one). When every card fits on one row (cards at least VIZ_CARD_W_MIN wide) the
+ *   panel is a strip beneath the cluster (at most 45 % of the column's height);
+ *   otherwise it stands beside the cluster, 40 % of the column's width, two cards
+ *   abreast, so the circle of voters keeps its height. Without topics the picture is
+ *   exactly what it was before the data plane existed.
  * Owns / borrows: nothing; the layout is a plain value.
- * Invariants: every rect lies inside [0, width) x [0, height); node_r > 0.
- * Determinism: a pure function of the node set and the size.
+ * Invariants: every rect lies inside [0, width) x [0, height); node_r > 0; cards lie
+ *   inside the partitions panel and do not overlap.
+ * Determinism: a pure function of the node set, the topics' configuration and the size
+ *   (not of the instant: the panels do not move while a run plays).
  * Not modelled: n/a.
  */
 #include "viz_internal.h"
@@ -30,9 +40,125 @@ static double clampd(double v, double lo, double hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Right column: metadata logs above, event log below. */
-static void place_panels(viz_layout *l, uint32_t node_count)
+/* ---------------------------------------------------------------------------------
+ * The partitions panel
+ * ------------------------------------------------------------------------------- */
+
+static uint32_t broker_nodes(const sim_world *w)
 {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < w->node_count; i++) n += w->is_broker[i] ? 1 : 0;
+    return n;
+}
+
+/* Replica rows a card should have room for: the most any broker is expected to hold.
+ * Explicit assignments count exactly; a placed topic adds its even share plus one (the
+ * striped placement's start and shift leave some brokers one replica over), at most one
+ * replica per partition. */
+static uint32_t replicas_per_broker(const sim_world *w, uint32_t brokers)
+{
+    uint32_t exact[SIM_NODES_MAX] = {0};
+    uint32_t placed = 0;
+    const kafka_topics *t = &w->topics;
+    for (uint32_t k = 0; k < t->topic_count; k++) {
+        const topics_topic *tt = &t->topics[k];
+        const uint32_t n = tt->partition_count * tt->replication_factor;
+        if (tt->assignment == NULL) {
+            const uint32_t share = brokers > 0 ? (n + brokers - 1) / brokers + 1 : n;
+            placed += share < tt->partition_count ? share : tt->partition_count;
+            continue;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            const int32_t ep = sim_world_endpoint_of(w, tt->assignment[i]);
+            if (ep >= 0 && ep < (int32_t)SIM_NODES_MAX) exact[ep]++;
+        }
+    }
+    uint32_t most = 0;
+    for (uint32_t i = 0; i < w->node_count; i++) most = exact[i] > most ? exact[i] : most;
+    return most + placed;
+}
+
+/* Columns of cards: as many as fit at VIZ_CARD_W_MIN, then spread evenly over the rows
+ * they need (9 brokers in 5 columns: 5 + 4). */
+static uint32_t card_columns(double inner_w, uint32_t brokers)
+{
+    uint32_t cols =
+        (uint32_t)fmax(1, floor((inner_w + VIZ_CARD_GAP) / (VIZ_CARD_W_MIN + VIZ_CARD_GAP)));
+    if (cols > brokers) cols = brokers > 0 ? brokers : 1;
+    const uint32_t rows = (brokers + cols - 1) / cols;
+    return rows > 0 ? (brokers + rows - 1) / rows : 1;
+}
+
+static double card_height(uint32_t rows)
+{
+    return VIZ_CARD_HEAD_H + rows * VIZ_CARD_ROW_H + VIZ_CARD_PAD;
+}
+
+/* The partitions panel, cut from the left column `*col`: beneath the cluster when every
+ * card fits on one row of cards (a strip that leaves the circle tall), beside it
+ * otherwise (two columns of cards on the right, so the circle keeps its height). */
+static void place_partitions(viz_layout *l, const sim_world *w, viz_rect *col)
+{
+    const uint32_t brokers = broker_nodes(w);
+    if (!w->has_topics || brokers == 0) return;
+    const uint32_t rows_each = replicas_per_broker(w, brokers);
+    const double side_w = fmax(2 * VIZ_CARD_W_MIN + VIZ_CARD_GAP + 16, col->w * 0.4);
+    const uint32_t cols = card_columns(col->w - 16, brokers);
+    if (cols >= brokers || side_w > col->w * 0.5) { /* beneath */
+        const uint32_t card_rows = (brokers + cols - 1) / cols;
+        viz_rect p = {col->x, 0, col->w, 0};
+        const double want = viz__partitions_head_h(p) + card_rows * card_height(rows_each) +
+                            (card_rows - 1) * VIZ_CARD_GAP + 6;
+        p.h = fmin(want, col->h * 0.45);
+        col->h = fmax(1, col->h - p.h - 6);
+        p.y = col->y + col->h + 6;
+        l->partitions = p;
+        return;
+    }
+    l->partitions = (viz_rect){col->x + col->w - side_w, col->y, side_w, col->h};
+    col->w = fmax(1, col->w - side_w - MARGIN);
+}
+
+/* The cards inside l->partitions; those that do not fit are counted in cards_hidden. */
+static void place_cards(viz_layout *l, const sim_world *w)
+{
+    const uint32_t brokers = broker_nodes(w);
+    const viz_rect p = l->partitions;
+    const double head = viz__partitions_head_h(p);
+    const double x0 = p.x + 8, y0 = p.y + head;
+    const double inner_w = p.w - 16, inner_h = p.h - head - 6;
+    l->cards_hidden = brokers;
+    if (brokers == 0 || inner_w < 1 || inner_h < card_height(0)) return;
+    const uint32_t cols = card_columns(inner_w, brokers);
+    const uint32_t rows_needed = (brokers + cols - 1) / cols;
+    const uint32_t rows_fit =
+        (uint32_t)floor((inner_h + VIZ_CARD_GAP) / (card_height(1) + VIZ_CARD_GAP));
+    const uint32_t rows = rows_needed < rows_fit ? rows_needed : rows_fit > 0 ? rows_fit : 1;
+    const double card_w = (inner_w - (cols - 1) * VIZ_CARD_GAP) / cols;
+    const double card_h = (inner_h + VIZ_CARD_GAP) / rows - VIZ_CARD_GAP; /* all there is */
+    l->card_row_count = (uint32_t)fmax(0, floor((card_h - card_height(0)) / VIZ_CARD_ROW_H));
+    for (uint32_t i = 0; i < w->node_count && l->card_count < rows * cols; i++) {
+        if (!w->is_broker[i]) continue;
+        const uint32_t k = l->card_count++;
+        l->card_endpoint[k] = (int32_t)i;
+        l->card[k] = (viz_rect){x0 + (k % cols) * (card_w + VIZ_CARD_GAP),
+                                y0 + (k / cols) * (card_h + VIZ_CARD_GAP), card_w, card_h};
+        SIM_ASSERT(l->card[k].x + card_w <= p.x + p.w + 1e-6);
+        SIM_ASSERT(l->card[k].y + card_h <= p.y + p.h + 1e-6);
+    }
+    SIM_ASSERT(l->card_count <= brokers);
+    l->cards_hidden = brokers - l->card_count;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Panels and nodes
+ * ------------------------------------------------------------------------------- */
+
+/* Right column: metadata logs above, event log below. Left column: the cluster, and
+ * beneath it the partitions when there are topics. */
+static void place_panels(viz_layout *l, const sim_world *w)
+{
+    const uint32_t node_count = w->node_count;
     const double width = l->width, height = l->height;
     l->status = (viz_rect){0, 0, width, STATUS_H};
     l->caption = (viz_rect){MARGIN, STATUS_H + 4, width - 2 * MARGIN, CAPTION_H};
@@ -47,6 +173,7 @@ static void place_panels(viz_layout *l, uint32_t node_count)
     const double logs_h = clampd(logs_want, mid_h * 0.3, mid_h * 0.6);
     l->logs = (viz_rect){l->cluster.x + l->cluster.w + MARGIN, top, right_w, logs_h};
     l->events = (viz_rect){l->logs.x, top + logs_h + 6, right_w, mid_h - logs_h - 6};
+    place_partitions(l, w, &l->cluster); /* takes its part of the left column */
 }
 
 /* Observers on rows at the bottom of the cluster panel, as many per row as their labels
@@ -128,8 +255,9 @@ void viz_layout_compute(viz_layout *l, const sim_world *w, double width, double 
     l->height = height > 64 ? height : 64;
     l->scale = scale >= 1 ? scale : 1;
     l->node_count = w->node_count;
-    place_panels(l, w->node_count);
+    place_panels(l, w);
     place_nodes(l, w);
+    if (l->partitions.h > 0) place_cards(l, w);
     SIM_ASSERT(l->node_r > 0);
 }
 

@@ -18,12 +18,14 @@
  * Invariants: 0 <= progress <= 1, 0 < fade <= 1 for every message returned.
  * Determinism: pool order, then drop notes newest first; no clock, no randomness.
  * Not modelled: loopback messages (a combined node's broker to its own controller) are
- *   not drawn: they have no link.
+ *   not drawn: they have no link. Clients' messages are listed but not drawn until
+ *   clients have places (viz__endpoint_placed).
  */
 #include "viz_internal.h"
 #include "../sim/core/sim_assert.h"
 
 #include <math.h>
+#include <string.h>
 
 #define LOSS_POINT   0.5  /* where on its link a lost message disappears */
 #define BOW_MAX      0.45 /* the most a link bows out, times its length */
@@ -190,6 +192,18 @@ static uint32_t drop_notes(const sim_world *w, viz_msg *out, uint32_t max)
     return n;
 }
 
+bool viz__endpoint_placed(const viz_layout *l, int32_t endpoint)
+{
+    return endpoint >= 0 && (uint32_t)endpoint < l->node_count;
+}
+
+bool viz_msg_is_data_plane(net_msg_kind kind)
+{
+    if (kind == NET_MSG_REPLICA_FETCH_REQ || kind == NET_MSG_REPLICA_FETCH_RESP) return true;
+    if (kind == NET_MSG_ALTER_PARTITION_REQ || kind == NET_MSG_ALTER_PARTITION_RESP) return true;
+    return strcmp(net_msg_kind_family(kind), "produce") == 0; /* clients' produce requests */
+}
+
 uint32_t viz_visible_messages(const sim_world *w, viz_msg *out, uint32_t max)
 {
     uint32_t n = in_flight(w, out, max);
@@ -217,7 +231,7 @@ uint64_t viz_hit_message(const viz_layout *l, const sim_world *w, double x, doub
     uint64_t best = 0;
     double best_d2 = 8.0 * 8.0;
     for (uint32_t i = 0; i < n; i++) {
-        if (msgs[i].from >= (int32_t)l->node_count || msgs[i].to >= (int32_t)l->node_count)
+        if (!viz__endpoint_placed(l, msgs[i].from) || !viz__endpoint_placed(l, msgs[i].to))
             continue;
         double mx, my;
         viz__msg_point(l, msgs[i].from, msgs[i].to, msgs[i].progress, &mx, &my);

@@ -4,8 +4,10 @@
  *
  * Role: viz_draw_overlays, called last by viz_draw_frame.
  * Model: none. The inspector lists every field of the selected node (raft state,
- *   timer, log, broker process and registration; for a leader, each peer's progress) or
- *   of the selected message (id, kind, ends, times, size, fate). The tooltip lists the
+ *   timer, log, broker process and registration; for a leader, each peer's progress;
+ *   with topics, each partition replica it holds: role and ISR membership in the
+ *   committed registration, LEO, HW, and the replica's own role when it differs) or of
+ *   the selected message (id, kind, ends, times, size, fate). The tooltip lists the
  *   markers within a few pixels of the hovered instant with the rule that fired.
  * Owns / borrows: borrows everything for the call.
  * Invariants: brackets its cairo changes with save/restore; nothing hidden is laid out.
@@ -164,6 +166,59 @@ static void node_broker_fields(kv_box *b, const sim_world *w, int32_t ep)
     }
 }
 
+#define REPLICA_LINES_MAX 12u
+
+static const char *repl_role_word(repl_role role)
+{
+    switch (role) {
+    case REPL_ROLE_LEADER:
+        return "leader";
+    case REPL_ROLE_FOLLOWER:
+        return "follower";
+    case REPL_ROLE_NONE:
+    default:
+        return "nothing";
+    }
+}
+
+/* One line per replica the node holds: its role and ISR membership in the committed
+ * registration, its log, and what the replica itself does when that differs (its
+ * process is down, or it has not applied the change yet). */
+static void node_replica_fields(kv_box *b, const sim_world *w, int32_t ep)
+{
+    if (!w->has_topics || !w->is_broker[ep]) return;
+    const int32_t id = w->node_ids[ep];
+    uint32_t parts[REPLICA_LINES_MAX];
+    const uint32_t n = viz__broker_replicas(w, id, parts, REPLICA_LINES_MAX);
+    const uint32_t bi = repl_broker_index(&w->repl, id);
+    if (n == 0 || bi == UINT32_MAX) {
+        kv(b, "replicas", "none");
+        return;
+    }
+    kv(b, "replicas", "%" PRIu32 " (role, ISR, LEO, HW)", n);
+    for (uint32_t i = 0; i < n && i < REPLICA_LINES_MAX; i++) {
+        const kpc_reg *reg = sim_world_partition(w, parts[i]);
+        const repl_replica *x = repl_replica_get(&w->repl, bi, parts[i]);
+        char key[24], own[40] = "";
+        snprintf(key, sizeof key, "  ");
+        viz__partition_name(w, parts[i], key + 2, 15); /* fits the key column */
+        const bool leader = reg->leader == id, offline = reg->leader == KPC_NO_LEADER;
+        const repl_role want = leader ? REPL_ROLE_LEADER : REPL_ROLE_FOLLOWER;
+        if (x->role == REPL_ROLE_NONE) {
+            snprintf(own, sizeof own, "; not serving it");
+        } else if (x->role != want) {
+            snprintf(own, sizeof own, "; acts as %s", repl_role_word(x->role));
+        }
+        kv(b, key, "%s, %s, LEO %" PRId64 ", HW %" PRId64 "%s",
+           offline  ? "OFFLINE (no leader)"
+           : leader ? "leader"
+                    : "follower",
+           kpc_contains(reg->isr, reg->isr_count, id) ? "in ISR" : "OUT of ISR", x->leo, x->hw,
+           own);
+    }
+    if (n > REPLICA_LINES_MAX) kv(b, "", "\xe2\x80\xa6 %" PRIu32 " more", n - REPLICA_LINES_MAX);
+}
+
 static void inspect_node(cairo_t *cr, const viz_layout *l, const sim_world *w, int32_t ep)
 {
     kv_box b = {0};
@@ -177,7 +232,8 @@ static void inspect_node(cairo_t *cr, const viz_layout *l, const sim_world *w, i
     const raft_node *rn = viz__raft(w, ep);
     if (rn != NULL) node_raft_fields(&b, w, rn);
     node_broker_fields(&b, w, ep);
-    kv_draw(cr, &b, l->cluster.x + 10, l->cluster.y + 30, 320);
+    node_replica_fields(&b, w, ep);
+    kv_draw(cr, &b, l->cluster.x + 10, l->cluster.y + 30, w->has_topics ? 380 : 320);
 }
 
 /* ---------------------------------------------------------------------------------
@@ -324,6 +380,7 @@ static void draw_help(cairo_t *cr, const viz_layout *l)
         {"click a node", "its menu: crash, restart, pause, isolate, ..."},
         {"click the timeline", "jump there (drag to scrub)"},
         {"click a message", "inspect all its fields"},
+        {"click a broker's card", "inspect its partition replicas"},
         {"drag node \xe2\x86\x92 node", "cut (or heal) that link"},
         {"t", "force a timeout on the selected node"},
         {"hover the timeline", "what happened then, and why"},

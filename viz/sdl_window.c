@@ -6,7 +6,8 @@
  *   space play/pause · Enter continue after a note · . step one event ·
  *   ← → scrub 1 s (shift: 10 s) · Home End jump · + − speed · 0 speed ×1 ·
  *   click a node: its menu (crash, restart, shutdown, power off, pause, resume, isolate,
- *   heal, timeout) and the inspector · click a message: the inspector ·
+ *   heal, timeout) and the inspector · click a broker's card in the partitions panel:
+ *   the inspector (hovering it highlights the node too) · click a message: the inspector ·
  *   drag node → node: cut that direction (over a cut link: heal it) ·
  *   click or drag on the timeline: scrub · t force a timeout on the selected node ·
  *   s save the session · ? help · q / Esc quit (Esc first closes the menu or help).
@@ -261,6 +262,12 @@ static void mouse_up(win *w, double x, double y)
         viz_menu_open(&v->menu, &w->layout, w->s->world, node);
         return;
     }
+    const int32_t card = viz_hit_partitions(&w->layout, x, y);
+    if (card >= 0) { /* a broker's card in the partitions panel: inspect that node */
+        v->selected_node = card;
+        v->selected_msg = 0;
+        return;
+    }
     const uint64_t msg = viz_hit_message(&w->layout, w->s->world, x, y);
     v->selected_msg = msg;
     v->selected_node = -1;
@@ -273,6 +280,7 @@ static void mouse_move(win *w, double x, double y)
     v->hover_timeline = viz_hit_timeline(&w->layout, v, x, y, &t);
     if (v->hover_timeline) v->hover_t = t;
     v->hover_node = viz_hit_node(&w->layout, x, y);
+    if (v->hover_node < 0) v->hover_node = viz_hit_partitions(&w->layout, x, y);
     if (w->mouse_down && w->scrubbing && v->hover_timeline) seek(w, (int64_t)t);
     if (w->mouse_down && w->down_node >= 0) {
         v->dragging = true;

@@ -39,10 +39,13 @@ void viz__set_hex_alpha(cairo_t *cr, uint32_t hex, double alpha)
 
 uint32_t viz__family_hex(net_msg_kind kind)
 {
+    if (kind == NET_MSG_REPLICA_FETCH_REQ || kind == NET_MSG_REPLICA_FETCH_RESP)
+        return VIZ_C_REPLICATION; /* net.h files them under "fetch", as Kafka's RPC name */
     const char *family = net_msg_kind_family(kind);
     if (strcmp(family, "vote") == 0) return VIZ_C_PURPLE;
     if (strcmp(family, "fetch") == 0) return VIZ_C_SKY;
     if (strcmp(family, "heartbeat") == 0) return VIZ_C_GREEN;
+    if (strcmp(family, "produce") == 0) return VIZ_C_ORANGE;
     return 0x777777; /* families of later models until they get a colour */
 }
 
@@ -214,6 +217,16 @@ void viz__rounded_rect(cairo_t *cr, double x, double y, double w, double h, doub
     cairo_arc(cr, x + w - r, y + h - r, r, 0, VIZ_PI / 2);
     cairo_arc(cr, x + r, y + h - r, r, VIZ_PI / 2, VIZ_PI);
     cairo_arc(cr, x + r, y + r, r, VIZ_PI, 3 * VIZ_PI / 2);
+    cairo_close_path(cr);
+}
+
+void viz__diamond(cairo_t *cr, double x, double y, double r)
+{
+    cairo_new_sub_path(cr);
+    cairo_move_to(cr, x, y - r);
+    cairo_line_to(cr, x + r, y);
+    cairo_line_to(cr, x, y + r);
+    cairo_line_to(cr, x - r, y);
     cairo_close_path(cr);
 }
 

@@ -12,7 +12,9 @@
  *   arc, each node's metadata log with its committed part, messages in flight coloured
  *   by family, lost messages fading where they were lost, crashed / paused / isolated
  *   nodes and cut links, broker fencing, a timeline strip with faults and elections, an
- *   event log, the current note, the seed and the virtual time.
+ *   event log, the current note, the seed and the virtual time; with topics, every
+ *   broker's partition replicas (role, ISR membership, log end offset and high
+ *   watermark).
  * Owns / borrows: drawing functions borrow everything for the call. The view's markers
  *   are borrowed from the session.
  * Invariants: every viz_draw_* brackets its changes with cairo_save/cairo_restore; the
@@ -67,16 +69,24 @@ typedef struct viz_layout {
     viz_rect status;      /* top bar: scenario, seed, virtual time, speed, state */
     viz_rect caption;     /* the current note */
     viz_rect cluster;     /* nodes, links, messages */
+    viz_rect partitions;  /* every broker's replicas; w = h = 0 without topics */
     viz_rect logs;        /* one metadata-log row per node */
     viz_rect events;      /* the event log */
     viz_rect timeline;    /* the strip at the bottom */
     uint32_t node_count;
     double node_x[SIM_NODES_MAX], node_y[SIM_NODES_MAX]; /* centres, by endpoint */
     double node_r;                                       /* node radius */
+    /* The partitions panel: one card per broker node, in node-id order, as many as fit. */
+    uint32_t card_count;                  /* cards laid out (0 without topics) */
+    uint32_t cards_hidden;                /* broker nodes without room for a card */
+    int32_t card_endpoint[SIM_NODES_MAX]; /* [card]: the broker node's endpoint */
+    viz_rect card[SIM_NODES_MAX];         /* [card]: its rectangle inside `partitions` */
+    uint32_t card_row_count;              /* replica rows that fit in every card */
 } viz_layout;
 
 /* Places every panel and node for a window of width x height logical pixels. Voters on
- * an arc of a circle, observers (dedicated brokers) on rows beneath, in node-id order. */
+ * an arc of a circle, observers (dedicated brokers) on rows beneath, in node-id order.
+ * With topics, the partitions panel takes the bottom of the left column. */
 void viz_layout_compute(viz_layout *l, const sim_world *w, double width, double height,
                         double scale);
 
@@ -137,6 +147,8 @@ void viz_draw_status(cairo_t *cr, const viz_layout *l, const sim_world *w, const
 void viz_draw_caption(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_cluster(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_logs(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+/* Draws nothing without topics. */
+void viz_draw_partitions(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_events(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_timeline(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_overlays(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
@@ -160,14 +172,47 @@ typedef struct viz_msg {
     const net_msg *msg; /* NULL for a drop note */
 } viz_msg;
 uint32_t viz_visible_messages(const sim_world *w, viz_msg *out, uint32_t max);
+/* Data-plane messages (replica Fetch, AlterPartition; later Produce) are drawn as
+ * diamonds, the controller quorum's and the brokers' heartbeats as dots. */
+bool viz_msg_is_data_plane(net_msg_kind kind);
 /* Where message m is drawn, in logical pixels (on its direction's lane of the link). */
 void viz_msg_position(const viz_layout *l, const viz_msg *m, double *x, double *y);
+
+/* One replica's row in the partitions panel, where and how it is drawn (for the tests,
+ * which sample pixels at these points, and for hit testing). */
+typedef struct viz_replica_row {
+    viz_rect row;               /* the whole row */
+    viz_rect badge;             /* the role mark: "L" leader, "F" follower, "!" offline */
+    double badge_x, badge_y;    /* a pixel (whole indexes) of the mark that neither its
+                                   border nor its letter covers */
+    double isr_x, isr_y;        /* a pixel of the ISR mark off its border and strike line:
+                                   filled (dark) in the ISR, white out of it */
+    viz_rect bar;               /* the log bar: offsets 0 .. scale_leo, left to right */
+    int64_t scale_leo;          /* the largest LEO of the partition's replicas, >= 1 */
+    int64_t log_start, leo, hw; /* the replica's own log, as its broker holds it */
+    bool leader;                /* the committed registration names this broker leader */
+    bool in_isr;                /* this broker is in the committed ISR */
+    bool offline;               /* the partition has no leader */
+    bool down;                  /* the broker's process is not running */
+    viz_rgb badge_fill, isr_fill;
+    viz_rgb committed, uncommitted, empty; /* the bar below HW, HW..LEO, beyond LEO */
+} viz_replica_row;
+
+/* The row of partition `partition_index` on the broker at `endpoint`, if the panel shows
+ * it now (topics exist, the broker holds a replica in the committed registration, and
+ * its card has room for the row). Reads only. */
+bool viz_replica_row_get(const viz_layout *l, const sim_world *w, int32_t endpoint,
+                         uint32_t partition_index, viz_replica_row *out);
+/* The x of offset `offset` on a row's bar. */
+double viz_replica_bar_x(const viz_replica_row *r, int64_t offset);
 
 /* ---------------------------------------------------------------------------------
  * Hit testing (logical pixels)
  * ------------------------------------------------------------------------------- */
 
 int32_t viz_hit_node(const viz_layout *l, double x, double y); /* endpoint or -1 */
+/* The broker node whose card in the partitions panel is at (x, y): endpoint or -1. */
+int32_t viz_hit_partitions(const viz_layout *l, double x, double y);
 uint64_t viz_hit_message(const viz_layout *l, const sim_world *w, double x, double y); /* 0 */
 bool viz_hit_timeline(const viz_layout *l, const viz_view *v, double x, double y, sim_time *t_out);
 int32_t viz_hit_menu(const viz_layout *l, const viz_view *v, double x, double y); /* item */

@@ -54,7 +54,9 @@
 void viz__set_rgb(cairo_t *cr, viz_rgb c);
 void viz__set_hex(cairo_t *cr, uint32_t hex);
 void viz__set_hex_alpha(cairo_t *cr, uint32_t hex, double alpha);
-/* The colour of a message family ("vote", "fetch", "heartbeat", ...). */
+/* The colour of a message family ("vote", "fetch", "heartbeat", ...); the data plane's
+ * replica fetches get their own ("replication"), apart from the quorum's Fetch. */
+#define VIZ_C_REPLICATION VIZ_C_BLUE
 uint32_t viz__family_hex(net_msg_kind kind);
 /* The colour of raft epoch `epoch` in the log panel (cycles through six). */
 uint32_t viz__epoch_hex(int32_t epoch);
@@ -87,6 +89,8 @@ void viz__format_time(sim_time t, char *buf, size_t buf_bytes);
  * leaves set). */
 void viz__circle(cairo_t *cr, double x, double y, double r);
 void viz__rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r);
+/* A square standing on its corner, centre (x, y), centre to corner r, as a new sub-path. */
+void viz__diamond(cairo_t *cr, double x, double y, double r);
 /* A panel: white rounded rectangle with a border, and a title in its top-left corner.
  * Returns the y of the first line below the title. */
 double viz__panel(cairo_t *cr, viz_rect r, const char *title);
@@ -96,6 +100,10 @@ bool viz__rect_contains(viz_rect r, double x, double y);
  * Geometry shared by drawing and hit testing
  * ------------------------------------------------------------------------------- */
 
+/* Whether an endpoint has a place in the picture. Nodes do; clients (producers and
+ * consumers, endpoints >= node_count) are not drawn yet, nor their messages: when they
+ * are, the layout gives them places and this is where they become drawable. */
+bool viz__endpoint_placed(const viz_layout *l, int32_t endpoint);
 /* Two lanes per link, one per direction, this far from the centre line. */
 #define VIZ_LANE_PX 4.0
 /* How long (virtual us) a dropped message takes to fade out. */
@@ -110,6 +118,24 @@ void viz__link_path(cairo_t *cr, const viz_layout *l, int32_t from, int32_t to);
 /* Timeline strip geometry: the bar inside l->timeline that maps [0, end_us]. */
 viz_rect viz__timeline_bar(const viz_layout *l);
 double viz__timeline_x(const viz_layout *l, sim_time end_us, sim_time t);
+
+/* Partitions panel geometry (layout.c places the cards, partitions.c fills them). */
+#define VIZ_PARTS_TITLE_H  26.0  /* the panel's title line */
+#define VIZ_CARD_HEAD_H    17.0  /* a card's header line: the node and its state */
+#define VIZ_CARD_ROW_H     14.0  /* one replica row */
+#define VIZ_CARD_PAD       5.0   /* under a card's last row */
+#define VIZ_CARD_GAP       6.0   /* between cards */
+#define VIZ_CARD_W_MIN     140.0 /* narrower cards would crush the log bars */
+#define VIZ_PARTS_LEGEND_W 500.0 /* a panel this wide has the legend on its title line */
+/* The panel's title and legend: one line on a wide panel, three on a narrow one (one
+ * on a short narrow one, which has no room for the legend). */
+double viz__partitions_head_h(viz_rect panel);
+/* Partitions with a replica on broker `node_id` in the committed registration, in
+ * partition order: fills out[0 .. min(count, max)) and returns the count. */
+uint32_t viz__broker_replicas(const sim_world *w, int32_t node_id, uint32_t *out, uint32_t max);
+/* "orders-3": the topic's name and the partition's number within it; a name too long
+ * for the buffer is cut with an ellipsis, the number never is. */
+void viz__partition_name(const sim_world *w, uint32_t partition_index, char *buf, size_t buf_bytes);
 
 /* Menu geometry. */
 #define VIZ_MENU_W       190.0

@@ -2,7 +2,7 @@
 # render-cli.sh — end-to-end tests of `kraftlab render` and `kraftlab run --plot`.
 #
 # Goal: render writes PNGs of the requested size at an instant or as numbered frames,
-# byte-identical when repeated; bad usage exits 2, an unreadable scenario or an
+# byte-identical when repeated, with and without topics; bad usage exits 2, an unreadable scenario or an
 # unwritable file exits 3; --plot writes its chart and leaves the run unchanged (same
 # trace_hash and summary as without it).
 # Method: run the command as a user would; read PNG sizes from the IHDR chunk.
@@ -52,6 +52,18 @@ cmp -s "$tmp/end.png" "$tmp/end2.png" && ok || bad "the default instant is not t
 cmp -s "$tmp/a.png" "$tmp/end.png" && bad "different instants gave the same picture" || ok
 expect_exit 0 "render --seed" "$kraftlab" render $q --out "$tmp/s.png" --at 9s --seed 99
 cmp -s "$tmp/a.png" "$tmp/s.png" && bad "--seed changed nothing" || ok
+
+# 2b. A scenario with topics: the partitions panel draws; the same bytes twice; the picture
+# changes when the leader of orders-0 moves (crash at 20 s, fenced about 9 s later).
+tv=tests/viz/topics.json
+expect_exit 0 "check $tv" "$kraftlab" check $tv
+expect_exit 0 "render topics" "$kraftlab" render $tv --out "$tmp/p1.png" --at 30s
+[ "$(png_size "$tmp/p1.png")" = "1280x800" ] && ok || bad "topics: size $(png_size "$tmp/p1.png")"
+expect_exit 0 "render topics again" "$kraftlab" render $tv --out "$tmp/p2.png" --at 30s
+cmp -s "$tmp/p1.png" "$tmp/p2.png" && ok || bad "two renders of topics at 30 s differ"
+expect_exit 0 "render topics before the crash" "$kraftlab" render $tv --out "$tmp/p0.png" --at 19s
+cmp -s "$tmp/p0.png" "$tmp/p1.png" && bad "topics: 19 s and 30 s look the same" || ok
+expect_exit 0 "render topics small" "$kraftlab" render $tv --out "$tmp/p3.png" --at 30s --size 320x200
 
 # 3. Frames: numbered PATH-0001.png ..., or a printf pattern.
 expect_exit 0 "frames" "$kraftlab" render $q --out "$tmp/f.png" --from 1s --to 1.1s --fps 100
