@@ -97,6 +97,8 @@ typedef enum scn_action_kind {
     SCN_ACT_NOTE,
     SCN_ACT_START_PRODUCER,
     SCN_ACT_STOP_PRODUCER,
+    SCN_ACT_ADD_CONSUMER,
+    SCN_ACT_REMOVE_CONSUMER,
     SCN_ACT_COUNT
 } scn_action_kind;
 
@@ -112,6 +114,8 @@ typedef enum scn_target_kind {
     SCN_TARGET_PARTITION_FOLLOWER, /* "follower:TOPIC-P": its lowest-id follower now */
     SCN_TARGET_CLIENT,             /* a producer's name: that client endpoint (network
                                       actions only: isolate, heal, partition, cut, link) */
+    SCN_TARGET_COORDINATOR,        /* "coordinator:GROUP": the group's coordinator now */
+    SCN_TARGET_CONSUMER,           /* "GROUP/N": member N of a group (network actions) */
 } scn_target_kind;
 
 typedef struct scn_target {
@@ -121,6 +125,8 @@ typedef struct scn_target {
     uint32_t topic;     /* SCN_TARGET_PARTITION_*: index into scn_config.topics */
     uint32_t partition; /* SCN_TARGET_PARTITION_*: partition number */
     uint32_t client;    /* SCN_TARGET_CLIENT: index into scn_config.producers */
+    uint32_t group;     /* SCN_TARGET_COORDINATOR, _CONSUMER: index into scn_config.groups */
+    uint32_t member;    /* SCN_TARGET_CONSUMER: member number */
 } scn_target;
 
 typedef struct scn_action {
@@ -144,6 +150,10 @@ typedef struct scn_action {
     uint32_t *side_index;
     const char *text;  /* note */
     uint32_t producer; /* start_producer, stop_producer: index into scn_config.producers */
+    /* add_consumer, remove_consumer: */
+    uint32_t group; /* index into scn_config.groups */
+    int32_t member; /* remove_consumer: member number; -1 = the highest alive */
+    bool graceful;  /* remove_consumer: true = close() (LeaveGroup), false = crash [true] */
 } scn_action;
 
 typedef enum scn_op {
@@ -249,6 +259,77 @@ typedef struct scn_producer {
     uint32_t line;
 } scn_producer;
 
+/* Limits of `consumer_groups` (checked before the memory they bound is taken). */
+#define SCN_GROUPS_MAX           8u   /* consumer groups in one scenario */
+#define SCN_GROUP_MEMBERS_MAX    32u  /* members of one group over the run (adds included) */
+#define SCN_GROUP_TOPICS_MAX     8u   /* topics one group subscribes to */
+#define SCN_GROUP_PARTITIONS_MAX 256u /* partitions of a group's topics together */
+#define SCN_GROUP_ID_MAX         64u  /* characters of a group id */
+
+typedef enum scn_commit_mode {
+    SCN_COMMIT_AUTO = 0,          /* "auto": enable.auto.commit, every interval in poll */
+    SCN_COMMIT_AFTER_PROCESSING,  /* "after_processing": commitSync after each batch */
+    SCN_COMMIT_BEFORE_PROCESSING, /* "before_processing": commitSync, then process */
+} scn_commit_mode;
+
+typedef enum scn_offset_reset {
+    SCN_RESET_LATEST = 0, /* auto.offset.reset [latest] */
+    SCN_RESET_EARLIEST,
+    SCN_RESET_NONE,
+} scn_offset_reset;
+
+typedef enum scn_poison_policy {
+    SCN_POISON_SKIP = 0, /* log and move past it */
+    SCN_POISON_RETRY,    /* retry it forever: the partition is stuck */
+    SCN_POISON_STOP,     /* the consumer stops (closes) */
+} scn_poison_policy;
+
+/* A consumer group (spec §2 `consumer_groups`) with Kafka's consumer configs. Members
+ * are numbered from 0 (`GROUP/N` in targets); `members` of them start at `start`. */
+typedef struct scn_group {
+    const char *group;                     /* group.id */
+    uint32_t topics[SCN_GROUP_TOPICS_MAX]; /* indexes into scn_config.topics, file order */
+    uint32_t topic_count;                  /* >= 1 */
+    uint32_t members;                      /* members started at `start` (0..) */
+    uint32_t members_max;                  /* members + add_consumer actions (sizing) */
+    sim_time processing_us;                /* time to process one record [0] */
+    sim_time start_us;                     /* [0] */
+    scn_commit_mode commit;                /* [auto when enable.auto.commit, else after] */
+    bool static_members;                   /* "static": group.instance.id = GROUP-N */
+    /* Consumer configs (ConsumerConfig, Kafka 4.0 defaults in brackets). */
+    uint32_t strategies[4]; /* partition.assignment.strategy, kasg_strategy
+                               values [range, cooperative-sticky] */
+    uint32_t strategy_count;
+    uint32_t session_timeout_ms;      /* session.timeout.ms [45000] */
+    uint32_t heartbeat_interval_ms;   /* heartbeat.interval.ms [3000] */
+    uint32_t max_poll_interval_ms;    /* max.poll.interval.ms [300000] */
+    uint32_t max_poll_records;        /* max.poll.records [500] */
+    uint32_t fetch_min_bytes;         /* fetch.min.bytes [1] */
+    uint32_t fetch_max_wait_ms;       /* fetch.max.wait.ms [500] */
+    uint32_t auto_commit_interval_ms; /* auto.commit.interval.ms [5000] */
+    uint32_t request_timeout_ms;      /* request.timeout.ms [30000] */
+    uint32_t retry_backoff_ms;        /* retry.backoff.ms [100] */
+    bool enable_auto_commit;          /* enable.auto.commit [true] */
+    scn_offset_reset offset_reset;    /* auto.offset.reset [latest] */
+    /* An optional poison-pill record: processing the record at `offset` of partition
+     * `partition` of topic `poison_topic` fails; the policy decides what follows. */
+    bool has_poison;
+    uint32_t poison_topic;
+    uint32_t poison_partition;
+    int64_t poison_offset;
+    scn_poison_policy poison_policy;
+    uint32_t line;
+} scn_group;
+
+/* Broker configs for groups (cluster.config), Kafka 4.0 defaults in brackets. */
+typedef struct scn_group_broker_config {
+    uint32_t initial_rebalance_delay_ms; /* group.initial.rebalance.delay.ms [3000] */
+    uint32_t min_session_timeout_ms;     /* group.min.session.timeout.ms [6000] */
+    uint32_t max_session_timeout_ms;     /* group.max.session.timeout.ms [1800000] */
+    uint32_t offsets_partitions;         /* offsets.topic.num.partitions [50] */
+    uint32_t offsets_replication_factor; /* offsets.topic.replication.factor [3] */
+} scn_group_broker_config;
+
 typedef struct scn_config {
     const char *path; /* the file it came from, as given */
     const char *name;
@@ -272,6 +353,9 @@ typedef struct scn_config {
     uint32_t producer_count;
     scn_producer *producers;  /* file order */
     uint32_t log_records_max; /* records a replica's log holds (sizing, from producers) */
+    uint32_t group_count;
+    scn_group *groups; /* file order */
+    scn_group_broker_config group_broker;
 
     uint32_t latency_min_us; /* network.latency.min [1ms] */
     uint32_t latency_max_us; /* network.latency.max [3ms] */

@@ -39,15 +39,29 @@
     "\"follower:TOPIC-P\" or \"@LABEL\")"
 
 static const char *const action_names[] = {
-    "crash",  "restart", "shutdown", "power_off",      "pause",
-    "resume", "timeout", "isolate",  "partition",      "cut",
-    "link",   "heal",    "note",     "start_producer", "stop_producer",
+    "crash",
+    "restart",
+    "shutdown",
+    "power_off",
+    "pause",
+    "resume",
+    "timeout",
+    "isolate",
+    "partition",
+    "cut",
+    "link",
+    "heal",
+    "note",
+    "start_producer",
+    "stop_producer",
+    "add_consumer",
+    "remove_consumer",
 };
 static_assert(ARRAY_COUNT(action_names) == SCN_ACT_COUNT, "one name per action kind");
 
 static const char *const later_actions[] = {
-    "add_consumer",    "remove_consumer", "create_topic", "add_partitions", "reassign",
-    "elect_preferred", "alter_config",    "describe",     "question",
+    "create_topic", "add_partitions", "reassign", "elect_preferred",
+    "alter_config", "describe",       "question",
 };
 
 const char *scn_action_name(scn_action_kind kind)
@@ -65,6 +79,7 @@ static const char *const keys_link[] = {"at", "do", "label", "a", "b", "latency"
 static const char *const keys_heal[] = {"at", "do", "label", "node", "a", "b"};
 static const char *const keys_note[] = {"at", "do", "label", "text"};
 static const char *const keys_producer[] = {"at", "do", "label", "name"};
+static const char *const keys_consumer[] = {"at", "do", "label", "group", "member", "graceful"};
 
 static const struct {
     const char *const *keys;
@@ -85,6 +100,8 @@ static const struct {
     [SCN_ACT_NOTE] = {keys_note, ARRAY_COUNT(keys_note)},
     [SCN_ACT_START_PRODUCER] = {keys_producer, ARRAY_COUNT(keys_producer)},
     [SCN_ACT_STOP_PRODUCER] = {keys_producer, ARRAY_COUNT(keys_producer)},
+    [SCN_ACT_ADD_CONSUMER] = {keys_consumer, ARRAY_COUNT(keys_consumer)},
+    [SCN_ACT_REMOVE_CONSUMER] = {keys_consumer, ARRAY_COUNT(keys_consumer)},
 };
 static_assert(ARRAY_COUNT(kind_keys) == SCN_ACT_COUNT, "keys for every action kind");
 
@@ -672,6 +689,14 @@ static void parse_kind_keys(scn__ctx *ctx, timeline_state *st, const json_t *a, 
     case SCN_ACT_START_PRODUCER:
     case SCN_ACT_STOP_PRODUCER:
         parse_producer_name(ctx, a, act);
+        break;
+    case SCN_ACT_ADD_CONSUMER:
+    case SCN_ACT_REMOVE_CONSUMER:
+        scn__push_key(ctx, "do");
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "action '%s' is not modelled yet in this build (see docs/scenarios.md)",
+                   scn_action_name(act->kind));
+        scn__pop(ctx);
         break;
     case SCN_ACT_COUNT:
     default:

@@ -347,9 +347,9 @@ Test(scenario_load, timeline_fields)
 Test(scenario_load, action_and_op_names)
 {
     static const char *const names[] = {
-        "crash",  "restart", "shutdown", "power_off",      "pause",
-        "resume", "timeout", "isolate",  "partition",      "cut",
-        "link",   "heal",    "note",     "start_producer", "stop_producer"};
+        "crash",   "restart",        "shutdown",      "power_off",    "pause",          "resume",
+        "timeout", "isolate",        "partition",     "cut",          "link",           "heal",
+        "note",    "start_producer", "stop_producer", "add_consumer", "remove_consumer"};
     for (int k = 0; k < SCN_ACT_COUNT; k++) {
         cr_assert_str_eq(scn_action_name((scn_action_kind)k), names[k]);
     }
