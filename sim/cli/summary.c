@@ -133,6 +133,53 @@ static json_t *producers_json(const sim_world *w)
     return p;
 }
 
+/* Spec §3 consumers.groups: one entry per group, in file order. */
+static json_t *groups_json(const sim_world *w)
+{
+    json_t *arr = json_array();
+    for (uint32_t g = 0; w->has_groups && g < w->groups.group_count; g++) {
+        const kg_set *s = &w->groups;
+        const kg_group_spec *sp = &s->groups[g];
+        int32_t coordinator = -1;
+        const kg_coord *c = kg_active_coordinator(s, g, &coordinator);
+        uint64_t redelivered = 0, skipped = 0;
+        kg_group_accounting(s, g, &redelivered, &skipped);
+        /* lag: HW minus the committed offset over the group's partitions (a partition
+         * with no commit counts from its log start). */
+        int64_t lag = 0;
+        for (uint32_t p = 0; p < sp->partition_count; p++) {
+            const kpc_reg *reg = sim_world_partition(w, sp->partitions[p]);
+            if (reg == NULL || reg->leader < 0) continue;
+            const repl_replica *x = repl_replica_get(
+                &w->repl, repl_broker_index(&w->repl, reg->leader), sp->partitions[p]);
+            const int64_t from = c != NULL && c->committed[p] >= 0 ? c->committed[p] : x->log_start;
+            if (x->hw > from) lag += x->hw - from;
+        }
+        uint32_t members = 0;
+        for (uint32_t i = 0; c != NULL && i < KG_MEMBERS_MAX; i++) members += c->members[i].present;
+        const sim_time now = sim_world_now(w);
+        const double span = now > sp->start_us ? (double)(now - sp->start_us) / 1e6 : 0.0;
+        json_t *o = json_object();
+        json_object_set_new(o, "group", json_string(sp->id));
+        json_object_set_new(o, "state", json_string(c != NULL ? kg_state_name(c->state) : "Dead"));
+        json_object_set_new(o, "coordinator",
+                            coordinator >= 0 ? json_integer(coordinator) : json_null());
+        json_object_set_new(o, "members", json_integer(members));
+        json_object_set_new(o, "generation", json_integer(s->generation[g]));
+        json_object_set_new(o, "rebalances", json_integer((json_int_t)s->rebalances[g]));
+        json_object_set_new(o, "lag", json_integer(lag));
+        json_object_set_new(o, "consumed", json_integer((json_int_t)s->consumed[g]));
+        json_object_set_new(o, "redelivered", json_integer((json_int_t)redelivered));
+        json_object_set_new(o, "skipped", json_integer((json_int_t)skipped));
+        json_object_set_new(o, "paused_ms",
+                            json_integer((json_int_t)(s->paused_partition_us[g] / 1000u)));
+        json_object_set_new(o, "records_per_s",
+                            json_real(span > 0 ? (double)s->consumed[g] / span : 0.0));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 #define LOST_SHOWN_MAX 32u
 
 static json_t *records_json(const sim_world *w)
@@ -144,7 +191,10 @@ static json_t *records_json(const sim_world *w)
     json_object_set_new(o, "acked", json_integer((json_int_t)r.acked));
     json_object_set_new(o, "acked_lost", json_integer((json_int_t)r.acked_lost));
     json_object_set_new(o, "duplicates", json_integer((json_int_t)r.duplicates));
-    json_object_set_new(o, "consumed", json_integer(0));
+    uint64_t consumed = 0;
+    for (uint32_t g = 0; w->has_groups && g < w->groups.group_count; g++)
+        consumed += w->groups.consumed[g];
+    json_object_set_new(o, "consumed", json_integer((json_int_t)consumed));
     json_object_set_new(o, "unconfirmed", json_integer((json_int_t)r.unconfirmed));
     json_object_set_new(o, "unavailable", json_integer((json_int_t)r.unavailable));
     json_object_set_new(o, "failed", json_integer((json_int_t)r.failed));
@@ -264,7 +314,7 @@ json_t *cli_summary(const sim_world *w, double wall_ms)
     json_object_set_new(s, "producers", producers_json(w));
     json_object_set_new(s, "records", records_json(w));
     json_t *consumers = json_object();
-    json_object_set_new(consumers, "groups", json_array());
+    json_object_set_new(consumers, "groups", groups_json(w));
     json_object_set_new(s, "consumers", consumers);
     json_object_set_new(s, "brokers", brokers_json(w));
     json_object_set_new(s, "invariants", invariants_json(w));

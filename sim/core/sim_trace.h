@@ -84,7 +84,15 @@
     X(PRODUCER_RESPONSE, "producer_response", "partition,broker,error,base_offset,records", NULL)  \
     X(PRODUCER_RETRY, "producer_retry", "partition,error,attempt,backoff_us", NULL)                \
     X(PRODUCER_FAIL, "producer_fail", "partition,error,records", NULL)                             \
-    X(PRODUCER_METADATA, "producer_metadata", "broker,leaders_known", NULL)
+    X(PRODUCER_METADATA, "producer_metadata", "broker,leaders_known", NULL)                        \
+    /* consumer groups (node: the coordinator's broker, or the consumer) */                        \
+    X(GROUP_STATE, "group_state", "group,state,generation,members", NULL)                          \
+    X(GROUP_JOIN, "group_join", "group,member,generation,error", NULL)                             \
+    X(GROUP_ASSIGN, "group_assign", "group,member,generation,partitions,revoked", NULL)            \
+    X(GROUP_COMMIT, "group_commit", "group,partition,offset,generation", NULL)                     \
+    X(GROUP_MEMBER_EXPIRED, "group_member_expired", "group,member", NULL)                          \
+    X(CONSUMER_POLL, "consumer_poll", "group,member,partition,offset,records", NULL)               \
+    X(CONSUMER_OFFSET_RESET, "consumer_offset_reset", "group,member,partition,offset", NULL)
 
 typedef enum sim_trace_ev {
 #define SIM_TRACE_ENUM(id, name, fields, text) SIM_EV_##id,

@@ -47,7 +47,8 @@ static repl_replica *rep(repl *r, uint32_t b, uint32_t p)
 static repl_record *slot_of(const repl *r, const repl_replica *x, int64_t offset)
 {
     SIM_ASSERT(offset >= 0);
-    return &x->records[(uint64_t)offset % r->cfg.log_capacity];
+    (void)r;
+    return &x->records[(uint64_t)offset % x->capacity];
 }
 
 static int32_t my_id(const repl *r, uint32_t b)
@@ -88,7 +89,7 @@ static void check_replica(const repl *r, const repl_replica *x)
     SIM_ASSERT(x->log_start <= x->hw);
     SIM_ASSERT(x->hw <= x->leo);
     SIM_ASSERT(x->flushed <= x->leo);
-    SIM_ASSERT(x->leo - x->log_start <= (int64_t)r->cfg.log_capacity);
+    SIM_ASSERT(x->leo - x->log_start <= (int64_t)x->capacity);
     SIM_ASSERT(x->seg_count >= 1 && x->seg_count <= r->cfg.segments_max);
 }
 
@@ -255,7 +256,7 @@ static void log_reset(const repl *r, repl_replica *x, int64_t start)
 /* Would a batch of `count` records of `bytes` each fit? (Capacity models a full disk.) */
 static bool batch_fits(const repl *r, repl_replica *x, uint32_t count, int64_t bytes)
 {
-    if (x->leo + count - x->log_start > (int64_t)r->cfg.log_capacity) return false;
+    if (x->leo + count - x->log_start > (int64_t)x->capacity) return false;
     const repl_segment *s = active_segment(r, x);
     const bool rolls = s->bytes > 0 && s->bytes + bytes > r->cfg.segment_bytes;
     return !rolls || x->seg_count < r->cfg.segments_max;
@@ -269,7 +270,7 @@ static void append_record(const repl *r, repl_replica *x, const repl_record *rec
 {
     SIM_ASSERT(rec->offset == x->leo);
     SIM_ASSERT(rec->leader_epoch >= latest_epoch(x));
-    SIM_ASSERT(x->leo + 1 - x->log_start <= (int64_t)r->cfg.log_capacity);
+    SIM_ASSERT(x->leo + 1 - x->log_start <= (int64_t)x->capacity);
     repl_segment *s = active_segment(r, x);
     if (rec->batch_index == 0 && s->bytes > 0 && s->bytes + batch_bytes > r->cfg.segment_bytes) {
         SIM_ASSERT(x->seg_count < r->cfg.segments_max);
@@ -1174,8 +1175,12 @@ size_t repl_arena_bytes(const repl_config *cfg, uint32_t broker_count, uint32_t 
 {
     const size_t pairs = (size_t)broker_count * broker_count;
     const size_t reps = (size_t)broker_count * partition_count;
-    return reps * (sizeof(repl_replica) + cfg->log_capacity * sizeof(repl_record) +
-                   cfg->segments_max * sizeof(repl_segment) + 48) +
+    size_t records = 0;
+    for (uint32_t p = 0; p < partition_count; p++)
+        records += cfg->partition_log_capacity != NULL ? cfg->partition_log_capacity[p]
+                                                       : cfg->log_capacity;
+    return reps * (sizeof(repl_replica) + cfg->segments_max * sizeof(repl_segment) + 48) +
+           (size_t)broker_count * records * sizeof(repl_record) +
            pairs * (sizeof(repl_session) + sizeof(repl_fetcher) + 32) +
            broker_count * (cfg->produce_waiting_max * sizeof(repl_waiting) + 16) +
            partition_count * sizeof(uint32_t) + 64;
@@ -1194,6 +1199,7 @@ void repl_init(repl *r, sim_engine *e, sim_arena *arena, const repl_config *cfg,
     SIM_ASSERT(ops != NULL && ops->send != NULL);
     r->engine = e;
     r->cfg = *cfg;
+    r->cfg.partition_log_capacity = NULL; /* read here only; not kept */
     r->ops = *ops;
     r->ops_ctx = ops_ctx;
     r->broker_count = broker_count;
@@ -1204,7 +1210,11 @@ void repl_init(repl *r, sim_engine *e, sim_arena *arena, const repl_config *cfg,
     r->replicas = SIM_ARENA_NEW(arena, repl_replica, reps);
     for (size_t i = 0; i < reps; i++) {
         repl_replica *x = &r->replicas[i];
-        x->records = SIM_ARENA_NEW(arena, repl_record, cfg->log_capacity);
+        const uint32_t p = (uint32_t)(i % partition_count);
+        x->capacity = cfg->partition_log_capacity != NULL ? cfg->partition_log_capacity[p]
+                                                          : cfg->log_capacity;
+        SIM_ASSERT(x->capacity > 0);
+        x->records = SIM_ARENA_NEW(arena, repl_record, x->capacity);
         x->segments = SIM_ARENA_NEW(arena, repl_segment, cfg->segments_max);
         x->reg.leader = KPC_NO_LEADER;
         log_reset(r, x, 0);
@@ -1301,4 +1311,15 @@ void repl_set_min_insync(repl *r, uint32_t partition_index, uint32_t min_insync_
     SIM_ASSERT(partition_index < r->partition_count);
     SIM_ASSERT(min_insync_replicas >= 1);
     r->min_isr[partition_index] = min_insync_replicas;
+}
+
+void repl_broker_metadata_changed(repl *r, uint32_t b)
+{
+    SIM_ASSERT(b < r->broker_count);
+    if (!r->brokers[b].alive) return;
+    /* Kafka applies a metadata delta as a whole; here the fence record of a follower can
+     * arrive after the PartitionChangeRecord that removed it from the ISR, and the HW
+     * that the fenced follower held back must be looked at again then. */
+    for (uint32_t p = 0; p < r->partition_count; p++)
+        if (rep(r, b, p)->role == REPL_ROLE_LEADER) maybe_increment_hw(r, b, p);
 }

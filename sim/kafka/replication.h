@@ -121,20 +121,22 @@ typedef enum repl_truncate_reason {
 } repl_truncate_reason;
 
 typedef struct repl_config {
-    sim_time replica_lag_time_max_us;     /* replica.lag.time.max.ms [30 s] */
-    sim_time replica_fetch_wait_max_us;   /* replica.fetch.wait.max.ms [500 ms] */
-    sim_time replica_fetch_backoff_us;    /* replica.fetch.backoff.ms [1 s], after errors */
-    sim_time replica_request_timeout_us;  /* replica.socket.timeout.ms [30 s] */
-    sim_time flush_interval_us;           /* OS dirty writeback [5 s]; SIM_TIME_NEVER: off */
-    sim_time hw_checkpoint_interval_us;   /* replica.high.watermark.checkpoint... [5 s] */
-    sim_time retention_check_interval_us; /* log.retention.check.interval.ms [300 s] */
-    sim_time retention_us;                /* log.retention.ms [7 d]; SIM_TIME_NEVER: -1 */
-    int64_t retention_bytes;              /* log.retention.bytes [-1 = unlimited] */
-    int64_t segment_bytes;                /* log.segment.bytes [1 GiB] */
-    uint32_t min_insync_replicas;         /* min.insync.replicas [1] */
-    uint32_t log_capacity;                /* records held per replica, > 0 (sizing) */
-    uint32_t segments_max;                /* segments held per replica, > 1 (sizing) */
-    uint32_t produce_waiting_max;         /* parked acks=all requests per broker (sizing) */
+    sim_time replica_lag_time_max_us;       /* replica.lag.time.max.ms [30 s] */
+    sim_time replica_fetch_wait_max_us;     /* replica.fetch.wait.max.ms [500 ms] */
+    sim_time replica_fetch_backoff_us;      /* replica.fetch.backoff.ms [1 s], after errors */
+    sim_time replica_request_timeout_us;    /* replica.socket.timeout.ms [30 s] */
+    sim_time flush_interval_us;             /* OS dirty writeback [5 s]; SIM_TIME_NEVER: off */
+    sim_time hw_checkpoint_interval_us;     /* replica.high.watermark.checkpoint... [5 s] */
+    sim_time retention_check_interval_us;   /* log.retention.check.interval.ms [300 s] */
+    sim_time retention_us;                  /* log.retention.ms [7 d]; SIM_TIME_NEVER: -1 */
+    int64_t retention_bytes;                /* log.retention.bytes [-1 = unlimited] */
+    int64_t segment_bytes;                  /* log.segment.bytes [1 GiB] */
+    uint32_t min_insync_replicas;           /* min.insync.replicas [1] */
+    uint32_t log_capacity;                  /* records held per replica, > 0 (sizing) */
+    const uint32_t *partition_log_capacity; /* [partition] or NULL: log_capacity for all;
+                                               borrowed by repl_init only */
+    uint32_t segments_max;                  /* segments held per replica, > 1 (sizing) */
+    uint32_t produce_waiting_max;           /* parked acks=all requests per broker (sizing) */
 } repl_config;
 
 /* Kafka 4.0 defaults, with small capacities for tests (the world sizes them). */
@@ -202,8 +204,9 @@ typedef struct repl_replica {
     repl_role role;
     bool assigned; /* broker is in the partition's replicas (as last told) */
     kpc_reg reg;   /* the registration as this broker last applied it */
-    /* Log. Records [log_start, leo) live at ring index offset % log_capacity. */
+    /* Log. Records [log_start, leo) live at ring index offset % capacity. */
     repl_record *records;
+    uint32_t capacity; /* records the ring holds (the partition's log capacity) */
     int64_t log_start;
     int64_t leo;
     int64_t hw;
@@ -396,6 +399,10 @@ void repl_init(repl *r, sim_engine *e, sim_arena *arena, const repl_config *cfg,
 
 /* Bytes repl_init will take from the arena, for the world's sizing. */
 size_t repl_arena_bytes(const repl_config *cfg, uint32_t broker_count, uint32_t partition_count);
+
+/* Broker `broker_index` applied a broker registration record (fence, unfence, register):
+ * ISR eligibility may have changed, so every partition it leads looks at its HW again. */
+void repl_broker_metadata_changed(repl *r, uint32_t broker_index);
 
 /* The topic-level min.insync.replicas of one partition (default: cfg's). */
 void repl_set_min_insync(repl *r, uint32_t partition_index, uint32_t min_insync_replicas);

@@ -59,7 +59,25 @@
     X(PRODUCE_REQ, "Produce", "produce")                                                           \
     X(PRODUCE_RESP, "ProduceResponse", "produce")                                                  \
     X(METADATA_REQ, "Metadata", "metadata")                                                        \
-    X(METADATA_RESP, "MetadataResponse", "metadata")
+    X(METADATA_RESP, "MetadataResponse", "metadata")                                               \
+    X(FIND_COORDINATOR_REQ, "FindCoordinator", "group")                                            \
+    X(FIND_COORDINATOR_RESP, "FindCoordinatorResponse", "group")                                   \
+    X(JOIN_GROUP_REQ, "JoinGroup", "group")                                                        \
+    X(JOIN_GROUP_RESP, "JoinGroupResponse", "group")                                               \
+    X(SYNC_GROUP_REQ, "SyncGroup", "group")                                                        \
+    X(SYNC_GROUP_RESP, "SyncGroupResponse", "group")                                               \
+    X(HEARTBEAT_REQ, "Heartbeat", "group")                                                         \
+    X(HEARTBEAT_RESP, "HeartbeatResponse", "group")                                                \
+    X(LEAVE_GROUP_REQ, "LeaveGroup", "group")                                                      \
+    X(LEAVE_GROUP_RESP, "LeaveGroupResponse", "group")                                             \
+    X(OFFSET_COMMIT_REQ, "OffsetCommit", "group")                                                  \
+    X(OFFSET_COMMIT_RESP, "OffsetCommitResponse", "group")                                         \
+    X(OFFSET_FETCH_REQ, "OffsetFetch", "group")                                                    \
+    X(OFFSET_FETCH_RESP, "OffsetFetchResponse", "group")                                           \
+    X(CONSUMER_FETCH_REQ, "Fetch", "consume")                                                      \
+    X(CONSUMER_FETCH_RESP, "FetchResponse", "consume")                                             \
+    X(CONSUMER_METADATA_REQ, "Metadata", "metadata")                                               \
+    X(CONSUMER_METADATA_RESP, "MetadataResponse", "metadata")
 
 typedef enum net_msg_kind {
 #define NET_KIND_ENUM(id, name, family) NET_MSG_##id,

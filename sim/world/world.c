@@ -27,6 +27,10 @@
 /* Messages per broker and partition the data plane can have in flight (fetches,
  * responses, AlterPartition), and timers per broker and partition. */
 #define REPL_MSGS_PER_PARTITION 4u
+/* A replica append made by a group coordinator, in repl_produce_req.request_id. */
+#define GROUP_APPEND_BIT (1ull << 63)
+/* The log of an offsets partition that hosts no group. */
+#define OFFSETS_IDLE_RECORDS 16u
 
 const char *sim_node_state_name(sim_node_state s)
 {
@@ -280,6 +284,20 @@ static int32_t resolve(sim_world *w, const scn_action *act, const scn_target *t,
     case SCN_TARGET_CLIENT:
         SIM_ASSERT(w->has_producers && t->client < w->producers.count);
         return w->producers.clients[t->client].endpoint;
+    case SCN_TARGET_COORDINATOR: {
+        SIM_ASSERT(w->has_groups && t->group < w->groups.group_count);
+        int32_t broker = -1;
+        if (kg_active_coordinator(&w->groups, t->group, &broker) == NULL) {
+            snprintf(w->why, sizeof w->why, "coordinator:%s: the group has no coordinator now",
+                     w->cfg->groups[t->group].group);
+            *why = w->why;
+            return -1;
+        }
+        return sim_world_endpoint_of(w, broker);
+    }
+    case SCN_TARGET_CONSUMER:
+        SIM_ASSERT(w->has_groups && t->group < w->groups.group_count && t->member < KG_MEMBERS_MAX);
+        return w->groups.consumers[t->group * KG_MEMBERS_MAX + t->member].endpoint;
     case SCN_TARGET_NONE:
         SIM_UNREACHABLE();
     default:
@@ -311,6 +329,12 @@ static void node_down(sim_world *w, int32_t ep, sim_trace_ev ev, bool graceful)
      * machine that loses power answers nothing, and clients wait for their timeouts. */
     if (w->has_producers && br != NULL && ev != SIM_EV_NODE_POWER_OFF)
         prod_connection_reset(&w->producers, ep);
+    if (w->has_groups && br != NULL) {
+        kg_broker_down(&w->groups, w->node_ids[ep]); /* its coordinators are gone */
+        for (uint32_t i = 0; i < w->offsets_partition_count; i++)
+            if (w->coordinator_of[i] == w->node_ids[ep]) w->coordinator_of[i] = -1;
+        if (ev != SIM_EV_NODE_POWER_OFF) kg_connection_reset(&w->groups, w->node_ids[ep]);
+    }
     w->stopping[ep] = false;
     w->raft_stopping[ep] = false;
     w->stop_token[ep]++;
@@ -545,6 +569,18 @@ static int32_t apply_action(sim_world *w, const scn_action *act)
     case SCN_ACT_NOTE:
         sim_trace_emit(&w->engine.trace, SIM_EV_NOTE, -1, NULL, act->text);
         return -1;
+    case SCN_ACT_ADD_CONSUMER:
+        SIM_ASSERT(w->has_groups && act->group < w->groups.group_count);
+        if (!kg_add_consumer(&w->groups, act->group))
+            skip_action(w, act, "add_consumer: group %s has no member left to add",
+                        w->cfg->groups[act->group].group);
+        return -1;
+    case SCN_ACT_REMOVE_CONSUMER:
+        SIM_ASSERT(w->has_groups && act->group < w->groups.group_count);
+        if (!kg_remove_consumer(&w->groups, act->group, act->member, act->graceful))
+            skip_action(w, act, "remove_consumer: group %s has no such running member",
+                        w->cfg->groups[act->group].group);
+        return -1;
     case SCN_ACT_START_PRODUCER:
     case SCN_ACT_STOP_PRODUCER: {
         SIM_ASSERT(w->has_producers && act->producer < w->producers.count);
@@ -645,6 +681,11 @@ static void recv_cb(void *ctx, const net_msg *msg)
         broker_produce(w, msg);
     } else if (msg->kind == NET_MSG_METADATA_REQ) {
         broker_metadata(w, msg);
+    } else if (msg->kind >= NET_MSG_FIND_COORDINATOR_REQ &&
+               msg->kind <= NET_MSG_CONSUMER_METADATA_RESP) {
+        SIM_ASSERT(w->has_groups);
+        kg_deliver(&w->groups, (kg_msg_kind)(msg->kind - NET_MSG_FIND_COORDINATOR_REQ), msg->from,
+                   msg->to, msg->body, msg->body_bytes);
     } else if (msg->kind == NET_MSG_PRODUCE_RESP || msg->kind == NET_MSG_METADATA_RESP) {
         SIM_ASSERT(w->has_producers);
         prod_deliver(&w->producers,
@@ -661,6 +702,12 @@ static void apply_cb(void *ctx, raft_node *node, const raft_record *rec)
     sim_world *w = ctx;
     brokers_apply(&w->brokers, node->endpoint, rec);
     if (w->has_topics) topics_apply(&w->topics, node->endpoint, rec);
+    if (w->has_topics &&
+        (rec->type == KAFKA_RECORD_FENCE_BROKER || rec->type == KAFKA_RECORD_UNFENCE_BROKER ||
+         rec->type == KAFKA_RECORD_REGISTER_BROKER)) {
+        const kafka_broker *br = brokers_by_endpoint(&w->brokers, node->endpoint);
+        if (br != NULL) repl_broker_metadata_changed(&w->repl, br->index);
+    }
 }
 
 /* ---------------------------------------------------------------------------------
@@ -708,12 +755,15 @@ static bool repl_eligible_cb(void *ctx, uint32_t leader_broker, int32_t broker_i
     return r->registered && !r->fenced && !r->in_controlled_shutdown;
 }
 
+static void offsets_leader_changed(sim_world *w, int32_t broker_id, const int64_t *fields);
+
 static void repl_event_cb(void *ctx, int32_t broker_id, repl_event ev, const int64_t *fields)
 {
     sim_world *w = ctx;
     SIM_ASSERT(ev < REPL_EV_COUNT);
     sim_trace_emit(&w->engine.trace, (sim_trace_ev)(SIM_EV_REPL_ROLE + ev), broker_id, fields,
                    NULL);
+    if (ev == REPL_EV_ROLE && w->has_groups) offsets_leader_changed(w, broker_id, fields);
     /* A broker took a partition's leadership: remember its log end, to tell later when an
      * acknowledged record above it disappeared (records.c). */
     if (ev == REPL_EV_ROLE && fields[1] == broker_id &&
@@ -732,6 +782,11 @@ static void repl_event_cb(void *ctx, int32_t broker_id, repl_event ev, const int
 static void repl_produce_done_cb(void *ctx, uint32_t broker_index, const repl_produce_result *res)
 {
     sim_world *w = ctx;
+    if (res->request_id & GROUP_APPEND_BIT) {
+        SIM_ASSERT(w->has_groups);
+        kg_append_done(&w->groups, res->request_id & ~GROUP_APPEND_BIT, res->error);
+        return;
+    }
     SIM_ASSERT(w->has_producers);
     const uint32_t p = PROD_REQUEST_PRODUCER(res->request_id);
     SIM_ASSERT(p < w->producers.count);
@@ -859,6 +914,7 @@ static void observe(sim_world *w)
     finish_shutdowns(w);
     brokers_observe_leaders(&w->brokers);
     if (w->has_topics) topics_observe(&w->topics);
+    if (w->has_groups) kg_observe(&w->groups);
     chk_after_event(&w->chk);
     w->available = quorum_available(w);
 }
@@ -872,6 +928,7 @@ static void start(sim_world *w)
     if (w->has_topics)
         for (uint32_t b = 0; b < w->repl.broker_count; b++) repl_broker_start(&w->repl, b);
     if (w->has_producers) prod_start_all(&w->producers);
+    if (w->has_groups) kg_start_all(&w->groups);
     observe(w);
 }
 
@@ -906,6 +963,123 @@ void sim_world_run_until(sim_world *w, sim_time t)
 void sim_world_run(sim_world *w)
 {
     while (sim_world_step(w)) {
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * Consumer groups: the callbacks of groups.h
+ * ------------------------------------------------------------------------------- */
+
+static_assert(NET_MSG_CONSUMER_METADATA_RESP - NET_MSG_FIND_COORDINATOR_REQ + 1 ==
+                  KG_MSG_KIND_COUNT,
+              "net kinds follow kg_msg_kind");
+static_assert(SIM_EV_CONSUMER_OFFSET_RESET - SIM_EV_GROUP_STATE + 1 == KG_EV_COUNT,
+              "trace events follow kg_event");
+
+/* Whether `to` accepts a client's connection now (see prod_send_cb). */
+static bool accepts_clients(const sim_world *w, int32_t to)
+{
+    const kafka_broker *br = brokers_by_endpoint((kafka_brokers *)&w->brokers, to);
+    if (sim_engine_endpoint_down_p(&w->engine, to)) return false;
+    if (br == NULL) return true; /* a client endpoint */
+    return br->phase != KAFKA_BROKER_DOWN && br->phase != KAFKA_BROKER_REGISTERING &&
+           br->phase != KAFKA_BROKER_STARTING;
+}
+
+static bool kg_send_cb(void *ctx, int32_t from, int32_t to, kg_msg_kind kind, const void *body,
+                       uint32_t bytes)
+{
+    sim_world *w = ctx;
+    SIM_ASSERT(kind < KG_MSG_KIND_COUNT);
+    if (kind % 2 == 0 && !accepts_clients(w, to)) return false; /* requests connect */
+    net_send(&w->net, from, to, (net_msg_kind)(NET_MSG_FIND_COORDINATOR_REQ + kind), body, bytes);
+    return true;
+}
+
+static kg_partition_view kg_view_cb(void *ctx, int32_t broker_id, uint32_t p)
+{
+    sim_world *w = ctx;
+    const int32_t ep = sim_world_endpoint_of(w, broker_id);
+    SIM_ASSERT(ep >= 0);
+    const kpc_reg *reg = topics_image(&w->topics, ep, p);
+    kg_partition_view v = {.leader = reg != NULL ? reg->leader : -1};
+    const uint32_t b = repl_broker_index(&w->repl, broker_id);
+    if (b != UINT32_MAX) {
+        const repl_replica *x = repl_replica_get(&w->repl, b, p);
+        v.is_leader = x->role == REPL_ROLE_LEADER;
+        v.hw = x->hw;
+        v.log_start = x->log_start;
+    }
+    return v;
+}
+
+/* An append that finished at once is reported on the next event, so the coordinator
+ * never hears about it before it has noted what it waits for. */
+static void kg_append_now_cb(void *ctx, int32_t endpoint, uint64_t arg)
+{
+    (void)endpoint;
+    sim_world *w = ctx;
+    const int32_t error = (int32_t)((arg >> 32) & 0xFFu) - 1;
+    kg_append_done(&w->groups, arg & ~(0xFFull << 32), error);
+}
+
+static bool kg_append_cb(void *ctx, int32_t broker_id, uint32_t p, uint32_t first_value,
+                         uint32_t count, uint64_t tag)
+{
+    sim_world *w = ctx;
+    const uint32_t b = repl_broker_index(&w->repl, broker_id);
+    SIM_ASSERT(b != UINT32_MAX && count >= 1 && count <= REPL_BATCH_RECORDS_MAX);
+    SIM_ASSERT((tag & GROUP_APPEND_BIT) == 0 && ((tag >> 32) & 0xFFu) == 0);
+    /* The coordinator's own write: acks=all, as GroupMetadataManager appends. */
+    const repl_produce_req req = {.partition_index = p,
+                                  .acks = -1,
+                                  .record_count = count,
+                                  .record_bytes = 64,
+                                  .first_value_id = first_value,
+                                  .producer_id = -1,
+                                  .first_sequence = -1,
+                                  .timeout_us = SIM_S(5),
+                                  .request_id = tag | GROUP_APPEND_BIT};
+    repl_produce_result res;
+    if (!repl_produce(&w->repl, b, &req, &res)) return true; /* parked until replicated */
+    if (res.error != REPL_ERR_NONE && res.base_offset < 0) return false;
+    const uint64_t arg = tag | ((uint64_t)(((uint32_t)res.error + 1u) & 0xFFu) << 32);
+    sim_engine_schedule(&w->engine, w->engine.now, w->kg_append_handler, SIM_ENDPOINT_NONE, arg);
+    return true;
+}
+
+static void kg_event_cb(void *ctx, int32_t node, kg_event ev, const int64_t *fields)
+{
+    sim_world *w = ctx;
+    SIM_ASSERT(ev < KG_EV_COUNT);
+    sim_trace_emit(&w->engine.trace, (sim_trace_ev)(SIM_EV_GROUP_STATE + ev), node, fields, NULL);
+}
+
+static int64_t offsets_read_cb(void *ctx, int32_t broker_id, uint32_t p, int64_t offset)
+{
+    sim_world *w = ctx;
+    const uint32_t b = repl_broker_index(&w->repl, broker_id);
+    const repl_record *r = repl_record_at(&w->repl, b, p, offset);
+    return r != NULL ? (int64_t)r->value_id : -1;
+}
+
+/* A replica of __consumer_offsets changed role on `broker_id`: its coordinator loads the
+ * partition's groups when it becomes the leader, and drops them when it stops. */
+static void offsets_leader_changed(sim_world *w, int32_t broker_id, const int64_t *fields)
+{
+    const uint32_t p = (uint32_t)fields[0];
+    if (p < w->offsets_first_partition) return;
+    const uint32_t i = p - w->offsets_first_partition;
+    SIM_ASSERT(i < w->offsets_partition_count);
+    const uint32_t b = repl_broker_index(&w->repl, broker_id);
+    const repl_replica *x = repl_replica_get(&w->repl, b, p);
+    const bool leads = fields[1] == broker_id && x->role == REPL_ROLE_LEADER;
+    if (leads && w->coordinator_of[i] != broker_id) {
+        w->coordinator_of[i] = broker_id;
+        kg_coordinator_elected(&w->groups, broker_id, p, x->log_start, x->leo, offsets_read_cb, w);
+    } else if (!leads && w->coordinator_of[i] == broker_id) {
+        w->coordinator_of[i] = -1;
+        kg_coordinator_resigned(&w->groups, broker_id, p);
     }
 }
 
@@ -956,11 +1130,43 @@ static uint32_t broker_count_of(const scn_config *cfg)
     return n;
 }
 
-static uint32_t partition_count_of(const scn_config *cfg)
+/* Partitions of the scenario's topics (global indexes 0..), without __consumer_offsets. */
+static uint32_t user_partitions_of(const scn_config *cfg)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < cfg->topic_count; i++) n += cfg->topics[i].partitions;
     return n;
+}
+
+/* Every partition of the data plane: the scenario's, then __consumer_offsets' when the
+ * scenario has consumer groups. */
+static uint32_t partition_count_of(const scn_config *cfg)
+{
+    const uint32_t offsets = cfg->group_count > 0 ? cfg->group_broker.offsets_partitions : 0;
+    return user_partitions_of(cfg) + offsets;
+}
+
+/* The __consumer_offsets partition of group `g` (kafka-semantics.md §5.1:
+ * Utils.abs(groupId.hashCode()) % offsets.topic.num.partitions), as a global index. */
+static uint32_t offsets_partition_of(const scn_config *cfg, uint32_t g)
+{
+    const int32_t h = kasg_java_hash(cfg->groups[g].group);
+    const uint32_t a = h == INT32_MIN ? 0u : (uint32_t)(h < 0 ? -h : h);
+    return user_partitions_of(cfg) + a % cfg->group_broker.offsets_partitions;
+}
+
+/* Records an offsets partition can need: each commit is one record per partition, at
+ * most one per processed batch or auto-commit interval, and one metadata record per
+ * rebalance. A full log makes commits fail (KAFKA_STORAGE_ERROR), never the run. */
+static uint32_t group_records_of(const scn_config *cfg, uint32_t g)
+{
+    const scn_group *gr = &cfg->groups[g];
+    uint64_t parts = 0;
+    for (uint32_t t = 0; t < gr->topic_count; t++) parts += cfg->topics[gr->topics[t]].partitions;
+    const uint64_t interval = gr->auto_commit_interval_ms > 0 ? gr->auto_commit_interval_ms : 1;
+    uint64_t n = parts * (cfg->duration_us / 1000u / interval + 4u) + 256u * gr->members_max;
+    if (gr->commit != SCN_COMMIT_AUTO) n += 2u * (uint64_t)cfg->log_records_max + 1024u;
+    return n > 4000000u ? 4000000u : (uint32_t)n;
 }
 
 /* Kafka's configs for the data plane; a zero from the config is Kafka's default. */
@@ -1047,14 +1253,29 @@ static void setup_producers(sim_world *w, const scn_config *cfg, uint64_t seed)
     w->has_producers = true;
 }
 
+static size_t groups_bytes(const scn_config *cfg);
+
 static size_t data_plane_bytes(const scn_config *cfg, uint32_t entry_capacity)
 {
     if (cfg->topic_count == 0) return 0;
-    const repl_config rc = repl_config_from(cfg);
+    repl_config rc = repl_config_from(cfg);
     const uint32_t parts = partition_count_of(cfg);
-    return repl_arena_bytes(&rc, broker_count_of(cfg), parts) +
-           topics_arena_bytes(cfg->node_count, cfg->topic_count, parts, entry_capacity) +
-           chk_partition_bytes(broker_count_of(cfg), parts) + producers_bytes(cfg) + 4096u;
+    uint32_t *caps = NULL;
+    if (cfg->group_count > 0) {
+        caps = sim_xcalloc(parts, sizeof *caps);
+        const uint32_t user = user_partitions_of(cfg);
+        for (uint32_t p = 0; p < parts; p++)
+            caps[p] = p < user ? rc.log_capacity : OFFSETS_IDLE_RECORDS;
+        for (uint32_t g = 0; g < cfg->group_count; g++)
+            caps[offsets_partition_of(cfg, g)] += group_records_of(cfg, g);
+        rc.partition_log_capacity = caps;
+    }
+    const size_t repl_bytes = repl_arena_bytes(&rc, broker_count_of(cfg), parts);
+    free(caps);
+    return repl_bytes +
+           topics_arena_bytes(cfg->node_count, cfg->topic_count + 1u, parts, entry_capacity) +
+           chk_partition_bytes(broker_count_of(cfg), parts) + producers_bytes(cfg) +
+           groups_bytes(cfg) + (size_t)parts * sizeof(uint32_t) + 4096u;
 }
 
 static void setup_data_plane(sim_world *w, const scn_config *cfg, uint64_t seed,
@@ -1070,7 +1291,8 @@ static void setup_data_plane(sim_world *w, const scn_config *cfg, uint64_t seed,
         eps[b] = w->brokers.brokers[b].endpoint;
         racks[b] = cfg->nodes[eps[b]].rack;
     }
-    topics_topic *tt = SIM_ARENA_NEW(w->arena, topics_topic, cfg->topic_count);
+    const uint32_t internal = cfg->group_count > 0 ? 1u : 0u;
+    topics_topic *tt = SIM_ARENA_NEW(w->arena, topics_topic, cfg->topic_count + internal);
     uint32_t first = 0;
     for (uint32_t i = 0; i < cfg->topic_count; i++) {
         const scn_topic *st = &cfg->topics[i];
@@ -1086,7 +1308,31 @@ static void setup_data_plane(sim_world *w, const scn_config *cfg, uint64_t seed,
                                .unclean_allowed = st->unclean_leader_election_enable};
         first += st->partitions;
     }
-    const repl_config rc = repl_config_from(cfg);
+    repl_config rc = repl_config_from(cfg);
+    uint32_t *caps = NULL;
+    if (internal) {
+        /* __consumer_offsets, created by the controller like any topic (Kafka creates it
+         * at the first FindCoordinator; with fewer brokers than its replication factor it
+         * never exists, and groups get COORDINATOR_NOT_AVAILABLE). */
+        tt[cfg->topic_count] = (topics_topic){
+            .name = "__consumer_offsets",
+            .first_partition = first,
+            .partition_count = cfg->group_broker.offsets_partitions,
+            .replication_factor = cfg->group_broker.offsets_replication_factor,
+            .min_insync_replicas = 1,
+        };
+        w->offsets_first_partition = first;
+        w->offsets_partition_count = cfg->group_broker.offsets_partitions;
+        first += cfg->group_broker.offsets_partitions;
+        caps = SIM_ARENA_NEW(w->arena, uint32_t, first);
+        for (uint32_t p = 0; p < first; p++)
+            caps[p] = p < w->offsets_first_partition ? rc.log_capacity : OFFSETS_IDLE_RECORDS;
+        for (uint32_t g = 0; g < cfg->group_count; g++)
+            caps[offsets_partition_of(cfg, g)] += group_records_of(cfg, g);
+        rc.partition_log_capacity = caps;
+        w->coordinator_of = SIM_ARENA_NEW(w->arena, int32_t, w->offsets_partition_count);
+        for (uint32_t i = 0; i < w->offsets_partition_count; i++) w->coordinator_of[i] = -1;
+    }
     const repl_ops ops = {.send = repl_send_cb,
                           .controller_endpoint = repl_controller_cb,
                           .alter_partition = repl_alter_cb,
@@ -1094,12 +1340,131 @@ static void setup_data_plane(sim_world *w, const scn_config *cfg, uint64_t seed,
                           .event = repl_event_cb,
                           .produce_done = repl_produce_done_cb};
     repl_init(&w->repl, &w->engine, w->arena, &rc, brokers, ids, eps, first, &ops, w);
-    for (uint32_t i = 0; i < cfg->topic_count; i++)
+    for (uint32_t i = 0; i < cfg->topic_count + internal; i++)
         for (uint32_t p = 0; p < tt[i].partition_count; p++)
             repl_set_min_insync(&w->repl, tt[i].first_partition + p, tt[i].min_insync_replicas);
     topics_init(&w->topics, &w->engine, &w->raft, &w->brokers, &w->repl, w->arena, seed, tt,
-                cfg->topic_count, racks, entry_capacity);
+                cfg->topic_count + internal, racks, entry_capacity);
     chk_set_repl(&w->chk, w->arena, &w->repl);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Consumer groups (only when the scenario has some)
+ * ------------------------------------------------------------------------------- */
+
+/* A group of the scenario as the group model takes it. */
+static void group_spec_from(const scn_config *cfg, uint32_t g, kg_group_spec *out)
+{
+    const scn_group *gr = &cfg->groups[g];
+    memset(out, 0, sizeof *out);
+    out->id = gr->group;
+    SIM_ASSERT(gr->topic_count >= 1 && gr->topic_count <= 8);
+    for (uint32_t t = 0; t < gr->topic_count; t++) {
+        const uint32_t ti = gr->topics[t];
+        uint32_t first = 0;
+        for (uint32_t k = 0; k < ti; k++) first += cfg->topics[k].partitions;
+        out->topic_names[t] = cfg->topics[ti].name;
+        out->topic_partitions[t] = cfg->topics[ti].partitions;
+        for (uint32_t n = 0; n < cfg->topics[ti].partitions; n++) {
+            SIM_ASSERT(out->partition_count < KG_PARTITIONS_MAX);
+            if (gr->has_poison && gr->poison_topic == ti && gr->poison_partition == n)
+                out->poison_partition = out->partition_count;
+            out->partitions[out->partition_count] = first + n;
+            out->topic_of[out->partition_count] = t;
+            out->number_of[out->partition_count++] = (int32_t)n;
+        }
+    }
+    out->topic_count = gr->topic_count;
+    out->offsets_partition = offsets_partition_of(cfg, g);
+    for (uint32_t k = 0; k < gr->strategy_count; k++)
+        out->strategies[k] = (kasg_strategy)gr->strategies[k];
+    out->strategy_count = gr->strategy_count;
+    out->session_timeout_us = SIM_MS(gr->session_timeout_ms);
+    out->heartbeat_us = SIM_MS(gr->heartbeat_interval_ms);
+    out->rebalance_timeout_us = SIM_MS(gr->max_poll_interval_ms);
+    out->fetch_max_wait_us = SIM_MS(gr->fetch_max_wait_ms);
+    out->auto_commit_interval_us = SIM_MS(gr->auto_commit_interval_ms);
+    out->request_timeout_us = SIM_MS(gr->request_timeout_ms);
+    out->retry_backoff_us = SIM_MS(gr->retry_backoff_ms);
+    out->processing_us = gr->processing_us;
+    out->start_us = gr->start_us;
+    out->max_poll_records = gr->max_poll_records;
+    out->members = gr->members;
+    out->members_max = gr->members_max;
+    out->commit = gr->commit == SCN_COMMIT_AUTO               ? KG_COMMIT_AUTO
+                  : gr->commit == SCN_COMMIT_AFTER_PROCESSING ? KG_COMMIT_AFTER_PROCESSING
+                                                              : KG_COMMIT_BEFORE_PROCESSING;
+    out->reset = gr->offset_reset == SCN_RESET_EARLIEST ? KG_RESET_EARLIEST
+                 : gr->offset_reset == SCN_RESET_NONE   ? KG_RESET_NONE
+                                                        : KG_RESET_LATEST;
+    out->static_members = gr->static_members;
+    out->has_poison = gr->has_poison;
+    out->poison_offset = gr->poison_offset;
+    out->poison_policy = gr->poison_policy == SCN_POISON_RETRY  ? KG_POISON_RETRY
+                         : gr->poison_policy == SCN_POISON_STOP ? KG_POISON_STOP
+                                                                : KG_POISON_SKIP;
+    out->initial_delay_us = SIM_MS(cfg->group_broker.initial_rebalance_delay_ms);
+    out->min_session_us = SIM_MS(cfg->group_broker.min_session_timeout_ms);
+    out->max_session_us = SIM_MS(cfg->group_broker.max_session_timeout_ms);
+}
+
+static uint32_t group_store_capacity(const scn_config *cfg)
+{
+    uint64_t n = 64;
+    for (uint32_t g = 0; g < cfg->group_count; g++) n += group_records_of(cfg, g);
+    return n > 8000000u ? 8000000u : (uint32_t)n;
+}
+
+static uint32_t group_records_cap(const scn_config *cfg)
+{
+    return cfg->log_records_max > 64u ? cfg->log_records_max : 64u;
+}
+
+static uint32_t consumer_endpoints_of(const scn_config *cfg)
+{
+    uint32_t n = 0;
+    for (uint32_t g = 0; g < cfg->group_count; g++) n += cfg->groups[g].members_max;
+    return n;
+}
+
+static size_t groups_bytes(const scn_config *cfg)
+{
+    if (cfg->group_count == 0) return 0;
+    kg_group_spec *specs = sim_xcalloc(cfg->group_count, sizeof *specs);
+    for (uint32_t g = 0; g < cfg->group_count; g++) group_spec_from(cfg, g, &specs[g]);
+    const size_t n = kg_arena_bytes(specs, cfg->group_count, broker_count_of(cfg),
+                                    group_store_capacity(cfg), group_records_cap(cfg));
+    free(specs);
+    return n;
+}
+
+/* Consumers are endpoints after the producers; their trace ids are
+ * SIM_TRACE_CLIENT_ID_BASE + 1000 + 100 x group + member. */
+static void setup_groups(sim_world *w, const scn_config *cfg, uint64_t seed, int32_t *trace_ids,
+                         uint32_t first_endpoint)
+{
+    SIM_ASSERT(w->has_topics && cfg->group_count <= KG_GROUPS_MAX);
+    kg_group_spec *specs = SIM_ARENA_NEW(w->arena, kg_group_spec, cfg->group_count);
+    int32_t eps[KG_GROUPS_MAX * KG_MEMBERS_MAX], ids[KG_GROUPS_MAX * KG_MEMBERS_MAX];
+    uint32_t next = first_endpoint;
+    for (uint32_t g = 0; g < cfg->group_count; g++) {
+        group_spec_from(cfg, g, &specs[g]);
+        for (uint32_t i = 0; i < KG_MEMBERS_MAX; i++) {
+            const bool used = i < cfg->groups[g].members_max;
+            eps[g * KG_MEMBERS_MAX + i] = used ? (int32_t)next : -1;
+            ids[g * KG_MEMBERS_MAX + i] =
+                (int32_t)(SIM_TRACE_CLIENT_ID_BASE + 1000u + 100u * g + i);
+            if (used) trace_ids[next++] = ids[g * KG_MEMBERS_MAX + i];
+        }
+    }
+    const kg_ops ops = {
+        .send = kg_send_cb, .view = kg_view_cb, .append = kg_append_cb, .event = kg_event_cb};
+    kg_init(&w->groups, &w->engine, w->arena, seed, specs, cfg->group_count, w->repl.broker_count,
+            w->repl.broker_ids, w->repl.endpoints, eps, group_store_capacity(cfg),
+            group_records_cap(cfg), &ops, w);
+    kg__set_trace_ids(&w->groups, ids);
+    w->kg_append_handler = sim_engine_register(&w->engine, kg_append_now_cb, w);
+    w->has_groups = true;
 }
 
 sim_world *sim_world_new(const scn_config *cfg, uint64_t seed, sim_time until_us)
@@ -1155,13 +1520,18 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
     const uint32_t parts = partition_count_of(cfg);
     const uint32_t nb = broker_count_of(cfg);
     const uint32_t pc = cfg->producer_count;
-    const uint32_t endpoint_count = n + pc;
+    const uint32_t endpoint_count = n + pc + consumer_endpoints_of(cfg);
     uint32_t in_flight = 0; /* produce requests every producer may have out, with answers */
     for (uint32_t i = 0; i < pc; i++) in_flight += cfg->producers[i].max_in_flight * nb + 2u;
+    /* A consumer has a fetch per broker, a coordinator request, a heartbeat, a leave and
+     * a metadata request out, each with its answer, and three timers. */
+    in_flight += consumer_endpoints_of(cfg) * (nb + 8u);
     const uint32_t repl_msgs = parts > 0 ? 4u * nb * nb + REPL_MSGS_PER_PARTITION * parts : 0;
     const uint32_t msg_cap = n * MSGS_PER_NODE + 1024u + repl_msgs + 2u * in_flight;
-    const uint32_t repl_timers =
-        parts > 0 ? 2u * nb * nb + 8u * nb + 2u * parts + nb * in_flight + 4u * pc : 0;
+    const uint32_t repl_timers = parts > 0 ? 2u * nb * nb + 8u * nb + 2u * parts + nb * in_flight +
+                                                 4u * pc + 4u * consumer_endpoints_of(cfg) +
+                                                 4u * nb * KG_GROUPS_MAX + 256u
+                                           : 0;
     const uint32_t slots =
         msg_cap + n * TIMERS_PER_NODE + SIM_COMMANDS_MAX + 2 * SIM_TIMELINE_MAX + 64u + repl_timers;
     const uint32_t entry_capacity = 2u * log_cap;
@@ -1237,6 +1607,7 @@ sim_world *sim_world_new_opts(const scn_config *cfg, uint64_t seed, sim_time unt
         w->repl.bugs = *opts->repl_bugs;
     }
     if (pc > 0) setup_producers(w, cfg, seed);
+    if (cfg->group_count > 0) setup_groups(w, cfg, seed, trace_ids, n + pc);
     for (uint32_t i = 0; i < cfg->invariants_disabled_count; i++) {
         const chk_invariant inv = chk_invariant_by_name(cfg->invariants_disabled[i]);
         SIM_ASSERT(inv < CHK_COUNT); /* the loader checked the names */

@@ -40,6 +40,7 @@
 
 #include "../check/check.h"
 #include "../kafka/brokers.h"
+#include "../kafka/groups.h"
 #include "../kafka/producer.h"
 #include "../kafka/replication.h"
 #include "../kafka/topics.h"
@@ -98,6 +99,12 @@ typedef struct sim_world {
     repl repl;
     bool has_producers; /* `producers` is in use; producer i is endpoint node_count + i */
     prod_set producers;
+    bool has_groups; /* consumer groups run: `groups`, and __consumer_offsets exists */
+    kg_set groups;
+    uint32_t offsets_first_partition; /* global index of __consumer_offsets-0 */
+    uint32_t offsets_partition_count;
+    int32_t *coordinator_of; /* [offsets partition]: broker whose coordinator loaded it */
+    uint16_t kg_append_handler;
     sim_partition_leader_change *leader_changes; /* [SIM_LEADER_CHANGES_MAX], with topics */
     uint32_t leader_change_count;
     char why[160]; /* scratch for a skipped action's reason */
