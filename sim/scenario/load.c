@@ -4,10 +4,11 @@
  * Role: the entry points of scenario.h. Reads the file (at most 4 MiB), parses it with
  *   jansson, applies `--set` overrides (override.c), validates the top level, `cluster`,
  *   `raft` and `network` here and hands `cluster.config` (kconfig.c), `topics`
- *   (topics.c), `timeline` (timeline.c), `expect` and `invariants` (expect.c) to their
- *   files. `topics` is read after `cluster` (brokers, config defaults) and before
- *   `timeline` (its partition targets). The world is
- *   built only from a config this file returned.
+ *   (topics.c), `producers` (producers.c), `consumer_groups` (groups.c), `timeline`
+ *   (timeline.c), `expect` and `invariants` (expect.c) to their files. `topics` is read
+ *   after `cluster` (brokers, config defaults) and before `producers` and
+ *   `consumer_groups` (their topics), which come before `timeline` (its targets). The
+ *   world is built only from a config this file returned.
  * Model: shared/spec.md §2 (scenario file, format 1) and §1 (`--set`); Kafka 4.0
  *   defaults (shared/reference/kafka-semantics.md §1.3). Node layouts:
  *   - combined (default): `brokers` nodes numbered from `first_id` (default 1); the
@@ -25,8 +26,9 @@
  *   before the config takes memory for what they bound.
  * Determinism: `json_object_seed(1)` before parsing; config tables follow array order
  *   or are sorted by id; nothing depends on object key order.
- * Not modelled: keys of later models (consumer_groups, capacity) are rejected as
- *   "not modelled yet".
+ * Not modelled: keys of later models (capacity) are rejected as "not modelled yet";
+ *   so is `consumer_groups` while scn_groups_enabled is false (groups.c reads it
+ *   otherwise, after `producers`).
  */
 #include "scn_internal.h"
 
@@ -42,9 +44,12 @@
 #define NAME_BYTES     96u
 #define FOUND_BYTES    192u
 
-static const char *const top_keys[] = {
-    "$schema", "format",  "name", "title",    "description", "seed",       "duration", "cluster",
-    "topics",  "network", "raft", "timeline", "expect",      "invariants", "producers"};
+/* The last top key, consumer_groups, is allowed only while scn_groups_enabled; it is the
+ * first later key otherwise. */
+static const char *const top_keys[] = {"$schema",     "format",     "name",      "title",
+                                       "description", "seed",       "duration",  "cluster",
+                                       "topics",      "network",    "raft",      "timeline",
+                                       "expect",      "invariants", "producers", "consumer_groups"};
 static const char *const later_top_keys[] = {"consumer_groups", "capacity"};
 
 /* =================================================================================
@@ -78,6 +83,13 @@ static void set_defaults(scn_config *cfg)
         .election_timeout_min_us = SIM_MS(150u),
         .election_timeout_max_us = SIM_MS(300u),
         .heartbeat_us = SIM_MS(75u),
+    };
+    cfg->group_broker = (scn_group_broker_config){
+        .initial_rebalance_delay_ms = 3000,
+        .min_session_timeout_ms = 6000,
+        .max_session_timeout_ms = 1800000,
+        .offsets_partitions = 50,
+        .offsets_replication_factor = 3,
     };
     cfg->latency_min_us = (uint32_t)SIM_MS(1u);
     cfg->latency_max_us = (uint32_t)SIM_MS(3u);
@@ -493,8 +505,9 @@ static void validate_root(scn__ctx *ctx, const json_t *root)
                    scn__describe(root, found, sizeof found));
         return;
     }
-    scn__check_keys(ctx, root, top_keys, ARRAY_COUNT(top_keys), later_top_keys,
-                    ARRAY_COUNT(later_top_keys));
+    const size_t groups_key = scn_groups_enabled ? 1u : 0u;
+    scn__check_keys(ctx, root, top_keys, ARRAY_COUNT(top_keys) - 1u + groups_key,
+                    later_top_keys + groups_key, ARRAY_COUNT(later_top_keys) - groups_key);
     validate_header(ctx, root);
     const json_t *section = NULL;
     scn__require(ctx, root, "cluster");
@@ -516,6 +529,18 @@ static void validate_root(scn__ctx *ctx, const json_t *root)
         }
     } else if (json_object_get(root, "producers") != NULL) {
         ctx->producers_valid = false;
+    }
+    ctx->groups_valid = true;
+    if (!scn_groups_enabled) {
+        /* consumer_groups was reported as not modelled yet */
+    } else if (scn__get_array(ctx, root, "consumer_groups", &section) == SCN__OK) {
+        if (ctx->topics_valid) {
+            scn__validate_groups(ctx, section, root);
+        } else {
+            ctx->groups_valid = false; /* their topics are in doubt: said above */
+        }
+    } else if (json_object_get(root, "consumer_groups") != NULL) {
+        ctx->groups_valid = false;
     }
     if (scn__get_object(ctx, root, "raft", &section) == SCN__OK) validate_raft(ctx, section);
     if (scn__get_object(ctx, root, "network", &section) == SCN__OK) {
@@ -620,6 +645,24 @@ sim_err scn_load_buffer(const char *name, const char *buf, size_t len,
         SIM_ASSERT(t->min_insync_replicas >= 1);
     }
     SIM_ASSERT(cfg->kafka.replica_fetch_wait_max_ms <= cfg->kafka.replica_lag_time_max_ms);
+    SIM_ASSERT(cfg->group_count <= SCN_GROUPS_MAX);
+    if (cfg->group_count > 0) SIM_ASSERT(scn_groups_enabled);
+    for (uint32_t i = 0; i < cfg->group_count; i++) {
+        const scn_group *g = &cfg->groups[i];
+        SIM_ASSERT(g->group != NULL);
+        SIM_ASSERT(g->topic_count >= 1 && g->topic_count <= SCN_GROUP_TOPICS_MAX);
+        SIM_ASSERT(g->members <= g->members_max && g->members_max <= SCN_GROUP_MEMBERS_MAX);
+        SIM_ASSERT(g->strategy_count >= 1 && g->strategy_count <= 4);
+        SIM_ASSERT(g->heartbeat_interval_ms < g->session_timeout_ms);
+        if (g->commit == SCN_COMMIT_AUTO) SIM_ASSERT(g->enable_auto_commit);
+        if (g->has_poison) SIM_ASSERT(g->poison_topic < cfg->topic_count);
+    }
+    for (uint32_t i = 0; i < cfg->action_count; i++) {
+        const scn_action *a = &cfg->actions[i];
+        if (a->kind != SCN_ACT_ADD_CONSUMER && a->kind != SCN_ACT_REMOVE_CONSUMER) continue;
+        SIM_ASSERT(a->group < cfg->group_count);
+        SIM_ASSERT(a->member < (int32_t)cfg->groups[a->group].members_max);
+    }
     SIM_ASSERT(cfg->latency_min_us <= cfg->latency_max_us);
     SIM_ASSERT(cfg->loss_ppm <= 1000000u);
     *out = cfg;

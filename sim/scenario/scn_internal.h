@@ -3,9 +3,9 @@
  * diagnostics, the source locator, exact decimal parsing and the string pool.
  *
  * Role: private to sim/scenario/. `load.c` drives validation section by section
- *   (`kconfig.c`, `topics.c`, `timeline.c`, `expect.c`) through checked accessors
- *   that append diagnostics (`diag.c`) located in the raw buffer by `locate.c`;
- *   `override.c` applies `--set` before validation.
+ *   (`kconfig.c`, `topics.c`, `producers.c`, `groups.c`, `timeline.c`, `expect.c`)
+ *   through checked accessors that append diagnostics (`diag.c`) located in the raw
+ *   buffer by `locate.c`; `override.c` applies `--set` before validation.
  * Model: the scenario format of shared/spec.md §2; diagnostics as in style C.6.
  * Owns / borrows: the context borrows the source buffer and the jansson tree for the
  *   length of one load; it owns the diagnostic text until handed to `scn_diags`.
@@ -107,6 +107,7 @@ typedef struct scn__ctx {
     bool duration_valid;  /* cfg->duration_us is the file's valid duration */
     bool topics_valid;    /* cfg->topics can be used for cross references */
     bool producers_valid; /* cfg->producers can be used for cross references */
+    bool groups_valid;    /* cfg->groups can be used for cross references */
 } scn__ctx;
 
 void scn__push_key(scn__ctx *ctx, const char *key);
@@ -222,6 +223,14 @@ void scn__validate_producers(scn__ctx *ctx, const json_t *producers);
  * tells whether enable.idempotence was set. */
 void scn__validate_producer_config(scn__ctx *ctx, const json_t *config, scn_producer *p,
                                    bool *idempotence_given, bool *delivery_given);
+/* `consumer_groups` (groups.c), after `producers`, only while scn_groups_enabled: fills
+ * cfg->groups, sets ctx->groups_valid. Of `root` it reads `timeline` (to count each
+ * group's add_consumer actions: members_max) and `cluster.config` (to place warnings). */
+void scn__validate_groups(scn__ctx *ctx, const json_t *groups, const json_t *root);
+/* A group's `config` object (kconfig.c), at the current path: Kafka's consumer configs.
+ * *auto_commit_given tells whether enable.auto.commit was set. */
+void scn__validate_consumer_config(scn__ctx *ctx, const json_t *config, scn_group *g,
+                                   bool *auto_commit_given);
 void scn__validate_timeline(scn__ctx *ctx, const json_t *timeline);
 void scn__validate_expect(scn__ctx *ctx, const json_t *expect);
 void scn__validate_invariants(scn__ctx *ctx, const json_t *invariants);

@@ -19,9 +19,14 @@
  *   all; `at` ≤ the scenario's duration.
  * Determinism: actions are sorted by (at, file index), a total order, so equal times
  *   keep file order whatever qsort does.
- * Not modelled: targets and actions of later models (`coordinator:G`, client names;
- *   producers, consumers, topic creation, reassignment, configs, describe, questions)
- *   are rejected as "not modelled yet".
+ *   While `scn_groups_enabled`, "coordinator:GROUP" (the group's coordinator when the
+ *   action runs) and "GROUP/N" (member N of a group: a client endpoint, for network
+ *   actions only) are targets too, `add_consumer` ({"group"}: the next member number, in
+ *   the order actions run) and `remove_consumer` ({"group", "member" (default -1: the
+ *   highest alive), "graceful" (default true)}) are actions.
+ * Not modelled: actions of later models (topic creation, reassignment, configs,
+ *   describe, questions) are rejected as "not modelled yet"; so are consumer groups'
+ *   targets and actions while `scn_groups_enabled` is false.
  */
 #include "scn_internal.h"
 
@@ -80,6 +85,8 @@ static const char *const keys_heal[] = {"at", "do", "label", "node", "a", "b"};
 static const char *const keys_note[] = {"at", "do", "label", "text"};
 static const char *const keys_producer[] = {"at", "do", "label", "name"};
 static const char *const keys_consumer[] = {"at", "do", "label", "group", "member", "graceful"};
+/* While scn_groups_enabled: `member` of add_consumer is reported by parse_add_consumer. */
+static const char *const keys_add_consumer[] = {"at", "do", "label", "group", "member"};
 
 static const struct {
     const char *const *keys;
@@ -286,6 +293,111 @@ static bool parse_partition_target(scn__ctx *ctx, const char *spec, const char *
     return true;
 }
 
+/* The consumer group named by the `len` bytes at `name`, or -1: reported at the current
+ * path. `target` is the node target that names it, or NULL for an action's `group`. */
+static int find_group(scn__ctx *ctx, const char *name, size_t len, const char *target)
+{
+    const scn_config *cfg = ctx->cfg;
+    if (!ctx->groups_valid) return -1; /* `consumer_groups` has errors, reported there */
+    for (uint32_t i = 0; i < cfg->group_count; i++) {
+        const char *g = cfg->groups[i].group;
+        if (strlen(g) == len && memcmp(g, name, len) == 0) return (int)i;
+    }
+    char lead[2 * NAME_BYTES], safe[NAME_BYTES], group[NAME_BYTES];
+    scn__safe(name, group, sizeof group);
+    if (len < sizeof group) group[len] = '\0';
+    if (target != NULL) {
+        snprintf(lead, sizeof lead, "node target '%s' names ",
+                 scn__safe(target, safe, sizeof safe));
+    } else {
+        lead[0] = '\0';
+    }
+    if (cfg->group_count == 0) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "%sunknown consumer group '%s': the scenario declares no consumer groups "
+                   "(add it to \"consumer_groups\")",
+                   lead, group);
+        return -1;
+    }
+    const char *hint = NULL;
+    if (scn__will_show(ctx)) {
+        const char *names[SCN_GROUPS_MAX];
+        for (uint32_t i = 0; i < cfg->group_count; i++) names[i] = cfg->groups[i].group;
+        hint = scn__suggest(group, names, cfg->group_count);
+    }
+    if (hint != NULL) {
+        scn__error(ctx, SCN__LOC_VALUE, "%sunknown consumer group '%s'; did you mean '%s'?", lead,
+                   group, hint);
+    } else {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "%sunknown consumer group '%s' (not in \"consumer_groups\")", lead, group);
+    }
+    return -1;
+}
+
+/* Whether member `member` of group `g` can exist (a number below members_max); reported
+ * at the current path otherwise, after `lead` ("node target 'billing/5' names member 5"). */
+static bool check_member(scn__ctx *ctx, uint32_t g, int64_t member, const char *lead)
+{
+    const scn_group *grp = &ctx->cfg->groups[g];
+    if (member < (int64_t)grp->members_max) return true;
+    if (grp->members_max == 0) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "%s, but group '%s' has no members over the run (\"members\" is 0 and no "
+                   "add_consumer action adds one)",
+                   lead, grp->group);
+    } else {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "%s, but group '%s' has at most %u member%s over the run (%u to start with, "
+                   "plus one per add_consumer action), numbered 0 to %u",
+                   lead, grp->group, grp->members_max, grp->members_max == 1 ? "" : "s",
+                   grp->members, grp->members_max - 1);
+    }
+    return false;
+}
+
+/* "coordinator:GROUP": the broker coordinating the group when the action runs. */
+static bool parse_coordinator_target(scn__ctx *ctx, const char *s, scn_target *out)
+{
+    const char *name = s + 12;
+    if (*name == '\0') {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "node target 'coordinator:' needs a group: write \"coordinator:GROUP\"");
+        return false;
+    }
+    const int g = find_group(ctx, name, strlen(name), s);
+    if (g < 0) return false;
+    out->kind = SCN_TARGET_COORDINATOR;
+    out->group = (uint32_t)g;
+    return true;
+}
+
+/* "GROUP/N": member N of a consumer group, a client endpoint. */
+static bool parse_consumer_target(scn__ctx *ctx, const char *s, scn_target *out)
+{
+    const char *slash = strrchr(s, '/');
+    SIM_ASSERT(slash != NULL);
+    if (slash == s || !all_digits(slash + 1) || strlen(slash + 1) > 9) {
+        char safe[NAME_BYTES];
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "node target '%s' is not of the form \"GROUP/N\" (a consumer group, '/', a "
+                   "member number, such as \"billing/0\")",
+                   scn__safe(s, safe, sizeof safe));
+        return false;
+    }
+    const int g = find_group(ctx, s, (size_t)(slash - s), s);
+    if (g < 0) return false;
+    const unsigned long member = strtoul(slash + 1, NULL, 10);
+    char lead[2 * NAME_BYTES], safe[NAME_BYTES];
+    snprintf(lead, sizeof lead, "node target '%s' names member %lu",
+             scn__safe(s, safe, sizeof safe), member);
+    if (!check_member(ctx, (uint32_t)g, (int64_t)member, lead)) return false;
+    out->kind = SCN_TARGET_CONSUMER;
+    out->group = (uint32_t)g;
+    out->member = (uint32_t)member;
+    return true;
+}
+
 static void add_ref(timeline_state *st, const char *label, uint32_t index, target_field field,
                     uint32_t side, uint32_t member)
 {
@@ -347,6 +459,9 @@ static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn
     if (strncmp(s, "follower:", 9) == 0) {
         return parse_partition_target(ctx, s + 9, s, SCN_TARGET_PARTITION_FOLLOWER, out);
     }
+    if (strncmp(s, "coordinator:", 12) == 0 && scn_groups_enabled) {
+        return parse_coordinator_target(ctx, s, out);
+    }
     if (strncmp(s, "coordinator:", 12) == 0) {
         scn__error(ctx, SCN__LOC_VALUE,
                    "node target '%s' needs consumer groups, which are not modelled yet in this "
@@ -354,6 +469,7 @@ static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn
                    safe);
         return false;
     }
+    if (strchr(s, '/') != NULL && scn_groups_enabled) return parse_consumer_target(ctx, s, out);
     if (all_digits(s)) {
         scn__error(ctx, SCN__LOC_VALUE, "node ids are integers: write %s without quotes", safe);
         return false;
@@ -370,6 +486,12 @@ static bool parse_target(scn__ctx *ctx, timeline_state *st, const json_t *v, scn
     if (scn__suggest(s, symbols, 1) != NULL) {
         scn__error(ctx, SCN__LOC_VALUE,
                    "unknown node target '%s'; did you mean 'controller-leader'?", safe);
+    } else if (scn_groups_enabled) {
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "unknown node target '%s': expected a node id, \"controller-leader\", "
+                   "\"leader:TOPIC-P\", \"follower:TOPIC-P\", \"coordinator:GROUP\", \"@LABEL\", "
+                   "a producer's name or a consumer \"GROUP/N\"",
+                   safe);
     } else {
         scn__error(ctx, SCN__LOC_VALUE,
                    "unknown node target '%s': expected a node id, \"controller-leader\", "
@@ -407,6 +529,10 @@ static bool same_target(const scn_target *x, const scn_target *y)
         return x->topic == y->topic && x->partition == y->partition;
     case SCN_TARGET_CLIENT:
         return x->client == y->client;
+    case SCN_TARGET_COORDINATOR:
+        return x->group == y->group;
+    case SCN_TARGET_CONSUMER:
+        return x->group == y->group && x->member == y->member;
     default:
         SIM_UNREACHABLE();
     }
@@ -434,6 +560,12 @@ static const char *target_text(const scn_config *cfg, const scn_target *t, char 
         break;
     case SCN_TARGET_CLIENT:
         snprintf(buf, size, "producer \"%s\"", cfg->producers[t->client].name);
+        break;
+    case SCN_TARGET_COORDINATOR:
+        snprintf(buf, size, "\"coordinator:%s\"", cfg->groups[t->group].group);
+        break;
+    case SCN_TARGET_CONSUMER:
+        snprintf(buf, size, "consumer \"%s/%u\"", cfg->groups[t->group].group, t->member);
         break;
     case SCN_TARGET_NONE:
     default:
@@ -599,9 +731,22 @@ static void parse_heal(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_a
     }
 }
 
-/* Process actions name nodes only: a producer is a client, not a Kafka process. */
+/* Process actions name nodes only: a producer or a consumer is a client, not a Kafka
+ * process. */
 static void reject_client(scn__ctx *ctx, const scn_action *act)
 {
+    if (act->node.kind == SCN_TARGET_CONSUMER) {
+        const scn_group *g = &ctx->cfg->groups[act->node.group];
+        scn__push_key(ctx, "node");
+        scn__error(ctx, SCN__LOC_VALUE,
+                   "'%s' names consumer '%s/%u', but %s applies to Kafka nodes only (consumers "
+                   "take network actions: isolate, heal, partition, cut, link; remove_consumer "
+                   "stops one, and with \"graceful\": false crashes it)",
+                   scn_action_name(act->kind), g->group, act->node.member,
+                   scn_action_name(act->kind));
+        scn__pop(ctx);
+        return;
+    }
     if (act->node.kind != SCN_TARGET_CLIENT) return;
     scn__push_key(ctx, "node");
     scn__error(ctx, SCN__LOC_VALUE,
@@ -636,6 +781,57 @@ static void parse_producer_name(scn__ctx *ctx, const json_t *a, scn_action *act)
         scn__error_choice(ctx, "producer", name, names, cfg->producer_count);
     }
     scn__pop(ctx);
+}
+
+/* `group` of add_consumer / remove_consumer: a group of `consumer_groups`. */
+static bool parse_action_group(scn__ctx *ctx, const json_t *a, scn_action *act)
+{
+    const char *name = NULL;
+    act->group = UINT32_MAX;
+    scn__require(ctx, a, "group");
+    if (scn__get_string(ctx, a, "group", &name) != SCN__OK) return false;
+    scn__push_key(ctx, "group");
+    const int g = find_group(ctx, name, strlen(name), NULL);
+    scn__pop(ctx);
+    if (g < 0) return false;
+    act->group = (uint32_t)g;
+    return true;
+}
+
+/* add_consumer: the member number is the next one, given after sorting (number_adds). */
+static void parse_add_consumer(scn__ctx *ctx, const json_t *a, scn_action *act)
+{
+    parse_action_group(ctx, a, act);
+    act->member = -1;
+    if (json_object_get(a, "member") == NULL) return;
+    scn__push_key(ctx, "member");
+    scn__error(ctx, SCN__LOC_KEY,
+               "add_consumer takes no 'member': the new member gets the group's next number "
+               "(its \"members\", then one more per add_consumer, in the order they run)");
+    scn__pop(ctx);
+}
+
+static void parse_remove_consumer(scn__ctx *ctx, const json_t *a, scn_action *act)
+{
+    const bool group_ok = parse_action_group(ctx, a, act);
+    act->member = -1;
+    act->graceful = true;
+    int64_t member = 0;
+    if (scn__get_int(ctx, a, "member", 0, INT32_MAX, &member) == SCN__OK) {
+        scn__push_key(ctx, "member");
+        char lead[64];
+        snprintf(lead, sizeof lead, "remove_consumer names member %lld", (long long)member);
+        if (!group_ok || check_member(ctx, act->group, member, lead)) act->member = (int32_t)member;
+        scn__pop(ctx);
+    }
+    const json_t *graceful = json_object_get(a, "graceful");
+    if (graceful != NULL && json_is_boolean(graceful)) {
+        act->graceful = json_is_true(graceful);
+    } else if (graceful != NULL) {
+        scn__push_key(ctx, "graceful");
+        scn__type_error(ctx, graceful, "true or false");
+        scn__pop(ctx);
+    }
 }
 
 static void parse_kind_keys(scn__ctx *ctx, timeline_state *st, const json_t *a, scn_action *act)
@@ -692,6 +888,14 @@ static void parse_kind_keys(scn__ctx *ctx, timeline_state *st, const json_t *a, 
         break;
     case SCN_ACT_ADD_CONSUMER:
     case SCN_ACT_REMOVE_CONSUMER:
+        if (scn_groups_enabled) {
+            if (act->kind == SCN_ACT_ADD_CONSUMER) {
+                parse_add_consumer(ctx, a, act);
+            } else {
+                parse_remove_consumer(ctx, a, act);
+            }
+            break;
+        }
         scn__push_key(ctx, "do");
         scn__error(ctx, SCN__LOC_VALUE,
                    "action '%s' is not modelled yet in this build (see docs/scenarios.md)",
@@ -746,7 +950,11 @@ static void parse_action(scn__ctx *ctx, timeline_state *st, const json_t *a, uin
     }
     if (kind >= 0) {
         act->kind = (scn_action_kind)kind;
-        scn__check_keys(ctx, a, kind_keys[kind].keys, kind_keys[kind].count, NULL, 0);
+        if (kind == SCN_ACT_ADD_CONSUMER && scn_groups_enabled) {
+            scn__check_keys(ctx, a, keys_add_consumer, ARRAY_COUNT(keys_add_consumer), NULL, 0);
+        } else {
+            scn__check_keys(ctx, a, kind_keys[kind].keys, kind_keys[kind].count, NULL, 0);
+        }
         parse_kind_keys(ctx, st, a, act);
     }
     if (act->label != NULL) {
@@ -875,6 +1083,22 @@ static int compare_actions(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index); /* file order: a total order */
 }
 
+/* Each add_consumer gets its group's next member number, in the order the actions run
+ * (cfg->actions sorted): after the group's `members`, one more per add_consumer. groups.c
+ * counted the same actions into members_max. */
+static void number_adds(scn_config *cfg)
+{
+    uint32_t next[SCN_GROUPS_MAX];
+    SIM_ASSERT(cfg->group_count <= SCN_GROUPS_MAX);
+    for (uint32_t g = 0; g < cfg->group_count; g++) next[g] = cfg->groups[g].members;
+    for (uint32_t i = 0; i < cfg->action_count; i++) {
+        scn_action *a = &cfg->actions[i];
+        if (a->kind != SCN_ACT_ADD_CONSUMER || a->group >= cfg->group_count) continue;
+        a->member = (int32_t)next[a->group]++;
+        SIM_ASSERT(next[a->group] <= cfg->groups[a->group].members_max);
+    }
+}
+
 static void set_lines(scn__ctx *ctx, uint32_t count)
 {
     const scn__seg path[] = {{"timeline", 0}};
@@ -917,6 +1141,7 @@ void scn__validate_timeline(scn__ctx *ctx, const json_t *timeline)
     for (uint32_t i = 0; i < st.ref_count; i++) check_label_ref(ctx, &st, &st.refs[i]);
     set_lines(ctx, (uint32_t)count);
     qsort(cfg->actions, count, sizeof *cfg->actions, compare_actions);
+    if (scn_groups_enabled && ctx->groups_valid) number_adds(cfg);
     SIM_ASSERT(ctx->depth == 0);
     SIM_ASSERT(st.def_count <= count);
     free(st.refs);

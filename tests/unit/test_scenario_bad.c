@@ -7,7 +7,9 @@
  *   and every bad file is refused with SIM_EINVALID.
  * Method: jansson's suite layout. Each directory tests/bad_scenarios/<case>/ holds
  *   `input.json`, `expected.txt` and optionally `args` (one `--set PATH=VALUE` per
- *   line; blank lines and lines starting with '#' are skipped). The cases are loaded
+ *   line; blank lines and lines starting with '#' are skipped) and `groups` (any content:
+ *   the case loads with scn_set_groups_enabled(true), as the group-* cases need while the
+ *   world does not run consumer groups yet). The cases are loaded
  *   in name order with scn_load_file("tests/bad_scenarios/<case>/input.json") from the
  *   repository root, so that path is the file name in expected.txt. A mismatch prints
  *   a line diff. With KRAFTLAB_UPDATE_GOLDEN=1 the test rewrites expected.txt instead
@@ -135,9 +137,15 @@ static bool run_case(const char *name, bool update)
     scn_override overrides[OVERRIDES_MAX];
     char *storage = NULL;
     const uint32_t override_count = read_args(dir, overrides, &storage);
+    char groups_path[600];
+    struct stat st;
+    snprintf(groups_path, sizeof groups_path, "%s/groups", dir);
+    const bool groups = stat(groups_path, &st) == 0;
     scn_config *cfg = NULL;
     scn_diags diags;
+    scn_set_groups_enabled(groups);
     const sim_err err = scn_load_file(input, overrides, override_count, &cfg, &diags);
+    scn_set_groups_enabled(false);
     const char *actual = diags.text ? diags.text : "";
     bool ok = true;
     if (err != SIM_EINVALID || cfg != NULL || diags.error_count == 0) {
