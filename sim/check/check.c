@@ -338,3 +338,9 @@ void chk_produce_answered(chk_state *c, uint32_t broker_index, const repl_produc
         return;
     }
 }
+
+void chk_report(chk_state *c, chk_invariant inv, int32_t node_id, const char *text)
+{
+    SIM_ASSERT(inv < CHK_COUNT && text != NULL);
+    violation(c, inv, node_id, "%s", text);
+}

@@ -36,6 +36,13 @@
  *     member of the ISR as that leader knows it holds the batch (§3.4: DelayedProduce
  *     completes once the HW has passed it). Checked when the answer leaves the broker
  *     (chk_produce_answered), not after every event.
+ *   And the consumer groups' (kafka-semantics.md §5), observed by the group model and
+ *   reported here (chk_report):
+ *   - group_single_owner: no partition is owned by two members of a group that hold the
+ *     same generation (Stable members, as their assignments say).
+ *   - committed_offsets_monotonic: a coordinator's committed offset of a partition never
+ *     moves back (no reset action exists in this build).
+ *   - consumers_read_below_hw: a Fetch answer to a consumer never reaches past the HW.
  * Owns / borrows: the reference committed log and per-node bookkeeping (arena); borrows
  *   the Raft cluster and the trace.
  * Invariants: ref_len only grows; checked_upto[i] <= ref_len.
@@ -63,7 +70,10 @@
     X(PARTITION_LEADER_HW_MONOTONIC, "partition_leader_hw_monotonic")                              \
     X(SINGLE_PARTITION_LEADER_PER_EPOCH, "single_partition_leader_per_epoch")                      \
     X(ISR_COMMITTED_AGREEMENT, "isr_committed_agreement")                                          \
-    X(ACKS_ALL_REPLICATED, "acks_all_replicated")
+    X(ACKS_ALL_REPLICATED, "acks_all_replicated")                                                  \
+    X(GROUP_SINGLE_OWNER, "group_single_owner")                                                    \
+    X(COMMITTED_OFFSETS_MONOTONIC, "committed_offsets_monotonic")                                  \
+    X(CONSUMERS_READ_BELOW_HW, "consumers_read_below_hw")
 
 typedef enum chk_invariant {
 #define CHK_ENUM(id, name) CHK_##id,
@@ -112,6 +122,9 @@ typedef struct chk_state {
 void chk_init(chk_state *c, sim_arena *arena, sim_engine *engine, const raft_cluster *raft,
               int64_t log_capacity);
 void chk_after_event(chk_state *c);
+
+/* A violation observed outside this module (the group model's counters). */
+void chk_report(chk_state *c, chk_invariant inv, int32_t node_id, const char *text);
 
 /* A broker answered a produce (acks=all answers are checked; others ignored). */
 void chk_produce_answered(chk_state *c, uint32_t broker_index, const repl_produce_result *res);

@@ -55,6 +55,7 @@ static bool send_to(kg_set *s, kg_consumer *c, int32_t broker_id, kg_msg_kind ki
 
 static void wake_at(kg_set *s, kg_consumer *c, sim_time at)
 {
+    SIM_ASSERT(at >= s->engine->now);
     if (sim_engine_pending(s->engine, c->wake_timer) &&
         sim_engine_due(s->engine, c->wake_timer) <= at)
         return;
@@ -552,33 +553,21 @@ static void leave_group(kg_set *s, kg_consumer *c)
     send_to(s, c, c->coordinator, KG_MSG_LEAVE_GROUP, &r, sizeof r);
 }
 
-static void c_run(kg_set *s, kg_consumer *c)
+/* What the member asks its coordinator next (one request at a time). */
+static void coordinator_step(kg_set *s, kg_consumer *c)
 {
     const kg_group_spec *sp = spec_of(s, c);
     const sim_time now = s->engine->now;
-    if (c->state == KG_C_DOWN || c->state == KG_C_FAILED) return;
-    if (c->coord_request != KG__REQ_NONE && now >= c->request_deadline_us) {
-        coordinator_lost(s, c); /* no answer in request.timeout.ms */
-        if (c->state == KG_C_SYNCING) c->state = KG_C_JOINING;
-        c->commit_waiting = false;
-    }
-    if (c->metadata_in_flight && now >= c->metadata_deadline_us) c->metadata_in_flight = false;
-    maybe_metadata(s, c);
     if (coordinator_needed(s, c)) return;
-    if (c->coord_request != KG__REQ_NONE) return; /* one coordinator request at a time */
-    if (c->state == KG_C_STABLE && c->processing) return;
-    /* max.poll.interval.ms: a poll this late means the member has left (the heartbeat
-     * thread sends LeaveGroup) and must rejoin. */
-    if (c->state == KG_C_STABLE && now - c->last_poll_us > sp->rebalance_timeout_us) {
-        leave_group(s, c);
-        c->incarnation = sp->static_members ? c->incarnation : 0;
-        c->rejoin_needed = true;
-    }
-    if (c->state == KG_C_STABLE && c->commit_waiting) {
+    if (c->coord_request != KG__REQ_NONE) return;
+    if (c->commit_waiting) {
         if (commit_positions(s, c)) return;
         c->commit_waiting = false;
     }
-    if (c->state == KG_C_STABLE && c->rejoin_needed) {
+    const bool eager =
+        kasg_protocol_select(sp->strategies, sp->strategy_count) == KASG_PROTOCOL_EAGER;
+    /* Eager members revoke at their next poll, after the batch in hand. */
+    if (c->state == KG_C_STABLE && c->rejoin_needed && !(eager && c->processing)) {
         /* Auto commit before a rebalance (ConsumerCoordinator.onJoinPrepare). */
         if (sp->commit == KG_COMMIT_AUTO && commit_positions(s, c)) return;
         prepare_join(s, c);
@@ -591,13 +580,34 @@ static void c_run(kg_set *s, kg_consumer *c)
     if (fetch_committed(s, c)) return;
     if (sp->commit == KG_COMMIT_AUTO && now >= c->next_auto_commit_us) {
         c->next_auto_commit_us = now + sp->auto_commit_interval_us;
-        if (commit_positions(s, c)) return;
+        commit_positions(s, c);
     }
+}
+
+/* Whether the member fetches and processes now: Stable, or keeping its partitions
+ * through a cooperative rebalance (KIP-429: retained partitions are consumed while the
+ * group rebalances). A lost coordinator does not stop consumption. */
+bool kg__consuming(const kg_set *s, const kg_consumer *c)
+{
+    if (c->state == KG_C_STABLE) return true;
+    if (c->state != KG_C_JOINING && c->state != KG_C_SYNCING) return false;
+    const kg_group_spec *sp = &s->groups[c->group];
+    return kasg_protocol_select(sp->strategies, sp->strategy_count) == KASG_PROTOCOL_COOPERATIVE &&
+           kg__bm_count(&c->owned) > 0;
+}
+
+/* The application's poll loop: a batch of buffered records, else fetches. */
+static void consume_step(kg_set *s, kg_consumer *c)
+{
+    const kg_group_spec *sp = spec_of(s, c);
+    const sim_time now = s->engine->now;
+    if (c->processing || c->commit_waiting) return;
     c->last_poll_us = now;
+    if (sp->commit == KG_COMMIT_BEFORE_PROCESSING && c->coord_request != KG__REQ_NONE) return;
     if (poll_batch(s, c)) {
         c->processing = true;
         c->record_started = false;
-        if (sp->commit == KG_COMMIT_BEFORE_PROCESSING) {
+        if (sp->commit == KG_COMMIT_BEFORE_PROCESSING && c->coordinator >= 0) {
             const int64_t keep = c->pos[c->batch_partition].position;
             c->pos[c->batch_partition].position = c->batch_end; /* commit the batch's end */
             commit_positions(s, c);
@@ -607,9 +617,37 @@ static void c_run(kg_set *s, kg_consumer *c)
         return;
     }
     send_fetches(s, c);
-    /* Poll again when a deadline comes: the next auto commit, the poll interval. */
-    if (sp->commit == KG_COMMIT_AUTO) wake_at(s, c, c->next_auto_commit_us);
-    wake_at(s, c, c->last_poll_us + sp->rebalance_timeout_us + 1);
+    if (sp->commit == KG_COMMIT_AUTO && c->next_auto_commit_us > now)
+        wake_at(s, c, c->next_auto_commit_us);
+}
+
+static void c_run(kg_set *s, kg_consumer *c)
+{
+    const sim_time now = s->engine->now;
+    if (c->state == KG_C_DOWN || c->state == KG_C_FAILED) return;
+    if (c->coord_request != KG__REQ_NONE && now >= c->request_deadline_us) {
+        coordinator_lost(s, c); /* no answer in request.timeout.ms */
+        if (c->state == KG_C_SYNCING) c->state = KG_C_JOINING;
+        c->commit_waiting = false;
+    }
+    if (c->metadata_in_flight && now >= c->metadata_deadline_us) c->metadata_in_flight = false;
+    maybe_metadata(s, c);
+    coordinator_step(s, c);
+    if (c->state != KG_C_DOWN && c->state != KG_C_FAILED && kg__consuming(s, c)) consume_step(s, c);
+}
+
+/* The heartbeat thread's poll-timeout check (max.poll.interval.ms): a member whose
+ * application has not polled for that long leaves the group (LeaveGroup when dynamic)
+ * and rejoins at its next poll. */
+static void check_poll_interval(kg_set *s, kg_consumer *c)
+{
+    const kg_group_spec *sp = spec_of(s, c);
+    if (c->state != KG_C_STABLE || !c->processing) return;
+    if (s->engine->now - c->last_poll_us <= sp->rebalance_timeout_us) return;
+    leave_group(s, c);
+    if (!sp->static_members) c->incarnation = 0;
+    c->rejoin_needed = true;
+    c->last_poll_us = s->engine->now;
 }
 
 /* =================================================================================
@@ -697,6 +735,7 @@ void kg__consumer_timer(kg_set *s, kg__timer kind, uint32_t g, uint32_t slot, ui
     switch (kind) {
     case KG__T_HEARTBEAT:
         c->heartbeat_timer = SIM_TIMER_NONE;
+        check_poll_interval(s, c);
         if (c->state == KG_C_STABLE && c->coordinator >= 0) {
             kg_req r = {.request = ++c->request};
             if (!send_to(s, c, c->coordinator, KG_MSG_HEARTBEAT, &r, sizeof r))

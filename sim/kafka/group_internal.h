@@ -70,6 +70,7 @@ size_t kg__workspace_bound(const kg_group_spec *groups, uint32_t group_count);
 void kg__consumer_deliver(kg_set *s, kg_msg_kind kind, int32_t from, int32_t to, const void *body,
                           uint32_t bytes);
 void kg__timer_cb(void *ctx, int32_t endpoint, uint64_t arg);
+bool kg__consuming(const kg_set *s, const kg_consumer *c);
 void kg__consumer_timer(kg_set *s, kg__timer kind, uint32_t g, uint32_t slot, uint32_t token);
 
 #endif

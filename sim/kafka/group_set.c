@@ -285,7 +285,7 @@ static bool owner_alive(const kg_set *s, uint32_t g, uint32_t p)
 {
     for (uint32_t i = 0; i < KG_MEMBERS_MAX; i++) {
         const kg_consumer *c = &s->consumers[(size_t)g * KG_MEMBERS_MAX + i];
-        if (c->state == KG_C_STABLE && kg__bm_test(&c->owned, p)) return true;
+        if (kg__consuming(s, c) && kg__bm_test(&c->owned, p)) return true;
     }
     return false;
 }
@@ -301,12 +301,15 @@ void kg_observe(kg_set *s)
         uint32_t paused = 0;
         for (uint32_t p = 0; p < sp->partition_count; p++) {
             /* No two Stable members of one generation own the same partition. */
-            int32_t gen = -2;
             for (uint32_t i = 0; i < KG_MEMBERS_MAX; i++) {
-                const kg_consumer *c = &s->consumers[(size_t)g * KG_MEMBERS_MAX + i];
-                if (c->state != KG_C_STABLE || !kg__bm_test(&c->owned, p)) continue;
-                if (gen == c->owned_generation) s->owner_violations++;
-                gen = c->owned_generation;
+                const kg_consumer *a = &s->consumers[(size_t)g * KG_MEMBERS_MAX + i];
+                if (a->state != KG_C_STABLE || !kg__bm_test(&a->owned, p)) continue;
+                for (uint32_t j = i + 1; j < KG_MEMBERS_MAX; j++) {
+                    const kg_consumer *b = &s->consumers[(size_t)g * KG_MEMBERS_MAX + j];
+                    if (b->state == KG_C_STABLE && kg__bm_test(&b->owned, p) &&
+                        b->owned_generation == a->owned_generation)
+                        s->owner_violations++;
+                }
             }
             if (s->assigned_once[g] && !owner_alive(s, g, p)) paused++;
         }

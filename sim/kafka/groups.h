@@ -341,22 +341,18 @@ typedef struct kg_store_entry {
 } kg_store_entry;
 
 /* Message bodies (each fits a net message). */
+/* One header for every request and answer, so each body starts the same way. */
 typedef struct kg_req {
     uint32_t group, slot, request, incarnation;
     int32_t generation;
     uint32_t count;
+    int32_t error;       /* answers: Kafka code */
+    int32_t coordinator; /* FindCoordinator answer; Metadata answer: the broker */
+    uint32_t leader;     /* JoinGroup answer: leader slot */
+    int32_t protocol;    /* JoinGroup answer */
 } kg_req;
 
-typedef struct kg_resp {
-    uint32_t group, slot, request;
-    int32_t error; /* Kafka code */
-    int32_t generation;
-    uint32_t incarnation;
-    int32_t coordinator; /* FindCoordinator */
-    uint32_t leader;     /* JoinGroup: leader slot */
-    int32_t protocol;    /* JoinGroup */
-    uint32_t count;
-} kg_resp;
+typedef kg_req kg_resp;
 
 typedef struct kg_join_req {
     kg_req h;

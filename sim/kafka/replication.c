@@ -795,6 +795,28 @@ static uint32_t read_partition(repl *r, uint32_t l, const repl_fetch_entry *e, u
     return used;
 }
 
+/* Whether another partition of the (follower, leader) session has records the follower
+ * lacks. A Kafka fetch session covers every partition the follower replicates from the
+ * leader; ours names at most REPL_FETCH_ENTRIES_MAX per request, rotating, so a request
+ * whose partitions are idle must not be parked while the rest of the session has data
+ * (the follower then asks for the next partitions at once). */
+static bool session_has_other_data(const repl *r, uint32_t l, const repl_fetch_req *req)
+{
+    const uint32_t f = req->follower;
+    for (uint32_t p = 0; p < r->partition_count; p++) {
+        const repl_replica *x = &r->replicas[(size_t)l * r->partition_count + p];
+        if (x->role != REPL_ROLE_LEADER) continue;
+        bool named = false;
+        for (uint32_t k = 0; k < req->entry_count && !named; k++)
+            named = req->entries[k].partition_index == p;
+        if (named) continue; /* the request itself said what it has */
+        const int32_t i = position_of(&x->reg, r->broker_ids[f]);
+        if (i < 0) continue;
+        if (x->remote[i].leo >= 0 && x->remote[i].leo < x->leo) return true;
+    }
+    return false;
+}
+
 /* Builds and sends the response to a session's Fetch; returns false (nothing sent) if
  * `may_park` and there is no data (DelayedFetch). */
 static bool respond_fetch(repl *r, uint32_t l, const repl_fetch_req *req, bool may_park)
@@ -812,7 +834,7 @@ static bool respond_fetch(repl *r, uint32_t l, const repl_fetch_req *req, bool m
             head.part_count++;
         }
     }
-    if (may_park && !has_data) return false;
+    if (may_park && !has_data && !session_has_other_data(r, l, req)) return false;
     memcpy(buf, &head, sizeof head);
     r->fetch_responses++;
     r->ops.send(r->ops_ctx, r->endpoints[l], r->endpoints[req->follower], REPL_MSG_FETCH_RESPONSE,
@@ -878,7 +900,10 @@ static void wake_sessions(repl *r, uint32_t l, uint32_t p)
     for (uint32_t f = 0; f < r->broker_count; f++) {
         repl_session *s = &r->sessions[(size_t)l * r->broker_count + f];
         if (!s->parked) continue;
-        bool covers = false;
+        /* The session covers every partition f replicates from l (see
+         * session_has_other_data), not only those named in the parked request. */
+        bool covers = position_of(&rep(r, l, p)->reg, r->broker_ids[f]) >= 0 &&
+                      rep(r, l, p)->role == REPL_ROLE_LEADER;
         for (uint32_t i = 0; i < s->req.entry_count; i++)
             covers = covers || s->req.entries[i].partition_index == p;
         if (!covers) continue;

@@ -26,11 +26,19 @@
 #define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *const scn__invariant_names[] = {
-    "single_leader_per_epoch",       "epoch_monotonic",
-    "committed_prefix_agreement",    "committed_never_lost",
-    "leader_hw_monotonic",           "replica_hw_le_leo",
-    "partition_leader_hw_monotonic", "single_partition_leader_per_epoch",
-    "isr_committed_agreement",       "acks_all_replicated",
+    "single_leader_per_epoch",
+    "epoch_monotonic",
+    "committed_prefix_agreement",
+    "committed_never_lost",
+    "leader_hw_monotonic",
+    "replica_hw_le_leo",
+    "partition_leader_hw_monotonic",
+    "single_partition_leader_per_epoch",
+    "isr_committed_agreement",
+    "acks_all_replicated",
+    "group_single_owner",
+    "committed_offsets_monotonic",
+    "consumers_read_below_hw",
 };
 const size_t scn__invariant_count = ARRAY_COUNT(scn__invariant_names);
 static_assert(ARRAY_COUNT(scn__invariant_names) == CHK_COUNT, "one name per checker");

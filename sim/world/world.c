@@ -755,15 +755,12 @@ static bool repl_eligible_cb(void *ctx, uint32_t leader_broker, int32_t broker_i
     return r->registered && !r->fenced && !r->in_controlled_shutdown;
 }
 
-static void offsets_leader_changed(sim_world *w, int32_t broker_id, const int64_t *fields);
-
 static void repl_event_cb(void *ctx, int32_t broker_id, repl_event ev, const int64_t *fields)
 {
     sim_world *w = ctx;
     SIM_ASSERT(ev < REPL_EV_COUNT);
     sim_trace_emit(&w->engine.trace, (sim_trace_ev)(SIM_EV_REPL_ROLE + ev), broker_id, fields,
                    NULL);
-    if (ev == REPL_EV_ROLE && w->has_groups) offsets_leader_changed(w, broker_id, fields);
     /* A broker took a partition's leadership: remember its log end, to tell later when an
      * acknowledged record above it disappeared (records.c). */
     if (ev == REPL_EV_ROLE && fields[1] == broker_id &&
@@ -898,6 +895,27 @@ static bool quorum_available(const sim_world *w)
     return false;
 }
 
+static void reconcile_coordinators(sim_world *w);
+
+/* The group model counts what its checks see; a new count is a checker violation. */
+static void observe_groups(sim_world *w)
+{
+    reconcile_coordinators(w);
+    kg_observe(&w->groups);
+    const kg_set *s = &w->groups;
+    if (s->owner_violations > w->seen_owner_violations)
+        chk_report(&w->chk, CHK_GROUP_SINGLE_OWNER, -1,
+                   "two members of one generation own the same partition");
+    if (s->commit_violations > w->seen_commit_violations)
+        chk_report(&w->chk, CHK_COMMITTED_OFFSETS_MONOTONIC, -1, "a committed offset moved back");
+    if (s->read_violations > w->seen_read_violations)
+        chk_report(&w->chk, CHK_CONSUMERS_READ_BELOW_HW, -1,
+                   "a consumer was sent records above the HW");
+    w->seen_owner_violations = s->owner_violations;
+    w->seen_commit_violations = s->commit_violations;
+    w->seen_read_violations = s->read_violations;
+}
+
 static void observe(sim_world *w)
 {
     for (uint32_t i = 0; i < w->raft.node_count; i++) {
@@ -914,7 +932,7 @@ static void observe(sim_world *w)
     finish_shutdowns(w);
     brokers_observe_leaders(&w->brokers);
     if (w->has_topics) topics_observe(&w->topics);
-    if (w->has_groups) kg_observe(&w->groups);
+    if (w->has_groups) observe_groups(w);
     chk_after_event(&w->chk);
     w->available = quorum_available(w);
 }
@@ -1063,23 +1081,34 @@ static int64_t offsets_read_cb(void *ctx, int32_t broker_id, uint32_t p, int64_t
     return r != NULL ? (int64_t)r->value_id : -1;
 }
 
-/* A replica of __consumer_offsets changed role on `broker_id`: its coordinator loads the
- * partition's groups when it becomes the leader, and drops them when it stops. */
-static void offsets_leader_changed(sim_world *w, int32_t broker_id, const int64_t *fields)
+/* The coordinator of each group is the broker that leads its offsets partition and
+ * serves clients (it has caught up with the metadata log since it started: a restarted
+ * broker replaying old records may believe it leads, as Kafka's would before its first
+ * image is published). Checked after every event; a change loads or drops the groups. */
+static void reconcile_coordinators(sim_world *w)
 {
-    const uint32_t p = (uint32_t)fields[0];
-    if (p < w->offsets_first_partition) return;
-    const uint32_t i = p - w->offsets_first_partition;
-    SIM_ASSERT(i < w->offsets_partition_count);
-    const uint32_t b = repl_broker_index(&w->repl, broker_id);
-    const repl_replica *x = repl_replica_get(&w->repl, b, p);
-    const bool leads = fields[1] == broker_id && x->role == REPL_ROLE_LEADER;
-    if (leads && w->coordinator_of[i] != broker_id) {
-        w->coordinator_of[i] = broker_id;
-        kg_coordinator_elected(&w->groups, broker_id, p, x->log_start, x->leo, offsets_read_cb, w);
-    } else if (!leads && w->coordinator_of[i] == broker_id) {
-        w->coordinator_of[i] = -1;
-        kg_coordinator_resigned(&w->groups, broker_id, p);
+    for (uint32_t g = 0; g < w->groups.group_count; g++) {
+        const uint32_t p = w->groups.groups[g].offsets_partition;
+        const uint32_t i = p - w->offsets_first_partition;
+        int32_t want = -1, want_epoch = -1;
+        for (uint32_t b = 0; b < w->repl.broker_count; b++) {
+            const repl_replica *x = repl_replica_get(&w->repl, b, p);
+            const int32_t id = w->repl.broker_ids[b];
+            if (x->role != REPL_ROLE_LEADER || x->reg.leader != id) continue;
+            if (!accepts_clients(w, w->repl.endpoints[b])) continue;
+            if (x->reg.leader_epoch > want_epoch) {
+                want = id;
+                want_epoch = x->reg.leader_epoch;
+            }
+        }
+        if (want == w->coordinator_of[i]) continue;
+        if (w->coordinator_of[i] >= 0) kg_coordinator_resigned(&w->groups, w->coordinator_of[i], p);
+        w->coordinator_of[i] = want;
+        if (want >= 0) {
+            const repl_replica *x =
+                repl_replica_get(&w->repl, repl_broker_index(&w->repl, want), p);
+            kg_coordinator_elected(&w->groups, want, p, x->log_start, x->leo, offsets_read_cb, w);
+        }
     }
 }
 

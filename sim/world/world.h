@@ -105,6 +105,7 @@ typedef struct sim_world {
     uint32_t offsets_partition_count;
     int32_t *coordinator_of; /* [offsets partition]: broker whose coordinator loaded it */
     uint16_t kg_append_handler;
+    uint64_t seen_owner_violations, seen_commit_violations, seen_read_violations;
     sim_partition_leader_change *leader_changes; /* [SIM_LEADER_CHANGES_MAX], with topics */
     uint32_t leader_change_count;
     char why[160]; /* scratch for a skipped action's reason */
