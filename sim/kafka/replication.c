@@ -697,9 +697,26 @@ typedef struct resp_part {
     int32_t error;
     int32_t diverging_epoch; /* REPL_NO_EPOCH: none */
     int32_t leader_epoch;
-    uint32_t record_count;
-    uint32_t pad;
+    uint32_t record_count; /* records in the wire batches that follow */
+    uint32_t batch_count;  /* wire batches that follow */
 } resp_part;
+
+/* Records travel in their producer batches, as Kafka's RecordBatch does: a follower
+ * receives a batch whole or not at all, so no log ever holds part of a batch (a new
+ * leader holding half a batch would append the producer's retry of it a second time). A
+ * wire batch is the run of records of one batch from `first_index` on. */
+typedef struct wire_batch {
+    int64_t producer_id;
+    sim_time timestamp_us;
+    int32_t leader_epoch;
+    int32_t first_sequence; /* of the first record sent; -1 none */
+    uint32_t size_bytes;
+    uint32_t first_value_id;
+    uint16_t batch_records;
+    uint16_t first_index;
+    uint16_t count;
+    uint16_t pad;
+} wire_batch;
 
 static bool follows(const repl *r, const repl_replica *x, uint32_t leader)
 {
@@ -775,9 +792,15 @@ static uint32_t read_partition(repl *r, uint32_t l, const repl_fetch_entry *e, u
     } else if (e->fetch_offset > x->leo || e->fetch_offset < x->log_start) {
         part.error = REPL_ERR_OFFSET_OUT_OF_RANGE;
     } else {
-        const uint32_t fit = (room - (uint32_t)sizeof part) / (uint32_t)sizeof(repl_record);
-        const int64_t avail = x->leo - e->fetch_offset;
-        part.record_count = (uint32_t)(avail < (int64_t)fit ? avail : (int64_t)fit);
+        /* Whole batches from the fetch offset, as many as fit. */
+        uint32_t fit = (room - (uint32_t)sizeof part) / (uint32_t)sizeof(wire_batch);
+        for (int64_t o = e->fetch_offset; o < x->leo && fit > 0; fit--) {
+            const repl_record *rec = slot_of(r, x, o);
+            const uint32_t n = (uint32_t)(rec->batch_records - rec->batch_index);
+            part.batch_count++;
+            part.record_count += n;
+            o += n;
+        }
     }
     const bool news = part.error != REPL_ERR_NONE || part.diverging_epoch != REPL_NO_EPOCH ||
                       part.record_count > 0;
@@ -788,10 +811,24 @@ static uint32_t read_partition(repl *r, uint32_t l, const repl_fetch_entry *e, u
     *noteworthy = true;
     memcpy(buf, &part, sizeof part);
     uint32_t used = (uint32_t)sizeof part;
-    for (uint32_t i = 0; i < part.record_count; i++) {
-        memcpy(buf + used, slot_of(r, x, e->fetch_offset + i), sizeof(repl_record));
-        used += (uint32_t)sizeof(repl_record);
+    int64_t o = e->fetch_offset;
+    for (uint32_t i = 0; i < part.batch_count; i++) {
+        const repl_record *rec = slot_of(r, x, o);
+        const wire_batch wb = {.producer_id = rec->producer_id,
+                               .timestamp_us = rec->timestamp_us,
+                               .leader_epoch = rec->leader_epoch,
+                               .first_sequence = rec->sequence,
+                               .size_bytes = rec->size_bytes,
+                               .first_value_id = rec->value_id,
+                               .batch_records = rec->batch_records,
+                               .first_index = rec->batch_index,
+                               .count = (uint16_t)(rec->batch_records - rec->batch_index)};
+        SIM_ASSERT(o + wb.count <= x->leo); /* logs hold whole batches */
+        memcpy(buf + used, &wb, sizeof wb);
+        used += (uint32_t)sizeof wb;
+        o += wb.count;
     }
+    SIM_ASSERT(o == e->fetch_offset + part.record_count);
     return used;
 }
 
@@ -927,7 +964,7 @@ static int64_t truncation_offset(const repl_replica *x, int32_t leader_epoch, in
 }
 
 static bool on_fetch_part(repl *r, uint32_t f, uint32_t l, const resp_part *part,
-                          const repl_record *recs)
+                          const wire_batch *batches)
 {
     const uint32_t p = part->partition_index;
     SIM_ASSERT(p < r->partition_count);
@@ -953,12 +990,25 @@ static bool on_fetch_part(repl *r, uint32_t f, uint32_t l, const resp_part *part
         epoch_truncate_from_end(x, to);
         return true;
     }
-    for (uint32_t i = 0; i < part->record_count; i++) {
-        const repl_record *rec = &recs[i];
-        int64_t batch_bytes = (int64_t)rec->size_bytes * rec->batch_records;
-        if (!batch_fits(r, x, 1, batch_bytes)) break; /* full disk: lag */
-        append_record(r, x, rec, batch_bytes);
-        r->records_appended++;
+    for (uint32_t i = 0; i < part->batch_count; i++) {
+        const wire_batch *wb = &batches[i];
+        const int64_t batch_bytes = (int64_t)wb->size_bytes * wb->batch_records;
+        if (!batch_fits(r, x, wb->count, batch_bytes)) break; /* full disk: lag */
+        for (uint32_t k = 0; k < wb->count; k++) {
+            const repl_record rec = {
+                .offset = x->leo,
+                .producer_id = wb->producer_id,
+                .timestamp_us = wb->timestamp_us,
+                .leader_epoch = wb->leader_epoch,
+                .sequence = wb->first_sequence < 0 ? -1 : wb->first_sequence + (int32_t)k,
+                .size_bytes = wb->size_bytes,
+                .value_id = wb->first_value_id + k,
+                .batch_records = wb->batch_records,
+                .batch_index = (uint16_t)(wb->first_index + k),
+            };
+            append_record(r, x, &rec, batch_bytes);
+            r->records_appended++;
+        }
     }
     /* Followers keep HW = min(leader HW, own LEO) (§3.1). */
     const int64_t hw = part->hw < x->leo ? part->hw : x->leo;
@@ -986,12 +1036,12 @@ static void on_fetch_response(repl *r, uint32_t f, uint32_t l, const uint8_t *bo
         SIM_ASSERT(at + sizeof part <= bytes);
         memcpy(&part, body + at, sizeof part);
         at += (uint32_t)sizeof part;
-        _Alignas(8) repl_record recs[REPL_MSG_BYTES_MAX / sizeof(repl_record)];
-        SIM_ASSERT(part.record_count <= sizeof recs / sizeof recs[0]);
-        SIM_ASSERT(at + part.record_count * sizeof(repl_record) <= bytes);
-        memcpy(recs, body + at, part.record_count * sizeof(repl_record));
-        at += part.record_count * (uint32_t)sizeof(repl_record);
-        if (on_fetch_part(r, f, l, &part, recs)) any_ok = true;
+        _Alignas(8) wire_batch batches[REPL_MSG_BYTES_MAX / sizeof(wire_batch)];
+        SIM_ASSERT(part.batch_count <= sizeof batches / sizeof batches[0]);
+        SIM_ASSERT(at + part.batch_count * sizeof(wire_batch) <= bytes);
+        memcpy(batches, body + at, part.batch_count * sizeof(wire_batch));
+        at += part.batch_count * (uint32_t)sizeof(wire_batch);
+        if (on_fetch_part(r, f, l, &part, batches)) any_ok = true;
     }
     if (!any_ok) { /* every partition failed: replica.fetch.backoff.ms */
         ft->backing_off = true;

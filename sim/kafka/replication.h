@@ -35,10 +35,13 @@
  *   - Fetch sessions: one fetcher per (follower broker, leader broker) covering every
  *     partition the follower replicates from that leader (ReplicaFetcherManager; KIP-227
  *     incremental sessions: partitions with nothing to say are left out of responses).
- *     The leader long-polls a Fetch with no data for replica.fetch.wait.max.ms and
- *     answers early when a session partition gets new records (DelayedFetch,
- *     replica.fetch.min.bytes = 1). A response holds at most NET_BODY_BYTES (our stand-in
- *     for replica.fetch.response.max.bytes); the starting partition rotates.
+ *     A request names at most REPL_FETCH_ENTRIES_MAX partitions, from a rotating start;
+ *     the session still covers them all: the leader long-polls a Fetch with no data for
+ *     replica.fetch.wait.max.ms only while no partition of the session has news, and
+ *     answers early when one gets new records (DelayedFetch, replica.fetch.min.bytes =
+ *     1). Records travel as whole producer batches (RecordBatch), so no log holds part
+ *     of a batch; a response holds at most NET_BODY_BYTES (our stand-in for
+ *     replica.fetch.response.max.bytes), about eleven batches.
  *   - Truncation (KIP-101, KIP-279, KAFKA-10554; §3.5): the Fetch carries the follower's
  *     last fetched epoch; a divergent position is answered with DivergingEpoch, the
  *     follower truncates with AbstractFetcherThread.getOffsetTruncationState and fetches
