@@ -17,13 +17,16 @@
  *   - Each link has one lane per direction; a cut direction is drawn red and dashed
  *     with a cross, a degraded one amber and dashed.
  *   - Messages: requests are filled dots, responses rings, lost ones crosses; coloured by
- *     family (vote purple, fetch sky blue, heartbeat green), with the kind's short name
- *     when few are in flight. Data-plane messages (replica Fetch in blue, "replication";
- *     AlterPartition in the heartbeat green) are diamonds, filled or hollow.
+ *     family (vote purple, fetch sky blue, heartbeat green, a producer's Metadata yellow
+ *     with a dark edge), with the kind's short name when few are in flight. Data-plane
+ *     messages (replica Fetch in blue, "replication"; AlterPartition in the heartbeat
+ *     green; a producer's Produce in orange) are diamonds, filled or hollow.
+ *   - With producers, their boxes and lanes (clients.c): lanes under the nodes, boxes
+ *     over them, messages over everything.
  * Owns / borrows: borrows everything for the call.
  * Invariants: brackets its cairo changes with save/restore; no allocation.
  * Determinism: a function of (world, layout, view).
- * Not modelled: clients (producers, consumers) are not drawn yet (viz__endpoint_placed).
+ * Not modelled: consumers are not drawn yet (viz__endpoint_placed).
  */
 #include "viz_internal.h"
 
@@ -141,9 +144,12 @@ static void draw_message(cairo_t *cr, const viz_layout *l, const viz_msg *m, boo
     viz__msg_point(l, m->from, m->to, m->progress, &x, &y);
     const uint32_t hex = viz__family_hex(m->kind);
     const bool data = viz_msg_is_data_plane(m->kind);
+    /* The clients' yellow needs a dark edge on white; its lines use the edge colour. */
+    const bool pale = hex == VIZ_C_METADATA;
+    const uint32_t line_hex = pale ? VIZ_C_METADATA_EDGE : hex;
     if (m->dropped) {
         cairo_set_line_width(cr, 2.2);
-        viz__set_hex_alpha(cr, hex, m->fade);
+        viz__set_hex_alpha(cr, line_hex, m->fade);
         cross_at(cr, x, y, 4.5);
         cairo_stroke(cr);
     } else if (is_response(m->kind)) {
@@ -155,7 +161,7 @@ static void draw_message(cairo_t *cr, const viz_layout *l, const viz_msg *m, boo
         viz__set_hex(cr, VIZ_C_PANEL);
         cairo_fill_preserve(cr);
         cairo_set_line_width(cr, 2.2);
-        viz__set_hex(cr, hex);
+        viz__set_hex(cr, line_hex);
         cairo_stroke(cr);
     } else {
         if (data) {
@@ -164,23 +170,36 @@ static void draw_message(cairo_t *cr, const viz_layout *l, const viz_msg *m, boo
             viz__circle(cr, x, y, 5);
         }
         viz__set_hex(cr, hex);
-        cairo_fill(cr);
+        if (pale) {
+            cairo_fill_preserve(cr);
+            cairo_set_line_width(cr, 1);
+            viz__set_hex(cr, line_hex);
+            cairo_stroke(cr);
+        } else {
+            cairo_fill(cr);
+        }
     }
     if (!label) return;
     viz__set_hex_alpha(cr, VIZ_C_TEXT_DIM, m->fade);
     viz__text(cr, x + 7, y - 5, short_kind(m->kind), VIZ_ALIGN_LEFT);
 }
 
-static void draw_messages(cairo_t *cr, const viz_layout *l, const sim_world *w)
+/* Whether message m is drawn: both ends have places, and a client's end is not hidden. */
+static bool message_drawn(const viz_layout *l, const viz_view *v, const viz_msg *m)
+{
+    if (!viz__endpoint_placed(l, m->from) || !viz__endpoint_placed(l, m->to)) return false;
+    const bool client = (uint32_t)m->from >= l->node_count || (uint32_t)m->to >= l->node_count;
+    return !client || v == NULL || !v->hide_clients;
+}
+
+static void draw_messages(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v)
 {
     viz_msg msgs[VIZ_MSGS_MAX];
     const uint32_t n = viz_visible_messages(w, msgs, VIZ_MSGS_MAX);
     const bool label = n <= FEW_MESSAGES;
     if (label) viz__font(cr, 9, false);
     for (uint32_t i = 0; i < n; i++) {
-        if (!viz__endpoint_placed(l, msgs[i].from) || !viz__endpoint_placed(l, msgs[i].to))
-            continue; /* a client: not drawn yet */
-        draw_message(cr, l, &msgs[i], label);
+        if (message_drawn(l, v, &msgs[i])) draw_message(cr, l, &msgs[i], label);
     }
 }
 
@@ -466,40 +485,68 @@ static void draw_node(cairo_t *cr, const viz_layout *l, const sim_world *w, cons
  * The panel
  * ------------------------------------------------------------------------------- */
 
-/* The message legend, right-aligned on the panel's title line. With topics it adds the
- * data plane's replica fetches, drawn as diamonds. A panel too narrow for all of it
- * (`title_end`: where the title stops) loses the shapes, then the whole legend. */
-static void legend(cairo_t *cr, const viz_layout *l, const sim_world *w, double title_end)
+/* The message families of the legend, in order: the data plane's replica fetches with
+ * topics only, the producers' Produce and Metadata with producers only. */
+static const struct {
+    const char *name;
+    uint32_t hex;
+    bool diamond;
+} legend_fams[] = {{"vote", VIZ_C_PURPLE, false},     {"fetch", VIZ_C_SKY, false},
+                   {"heartbeat", VIZ_C_GREEN, false}, {"replication", VIZ_C_REPLICATION, true},
+                   {"produce", VIZ_C_ORANGE, true},   {"metadata", VIZ_C_METADATA, false}};
+
+/* The legend's width with the first `count` families and the shapes' text. */
+static double legend_width(cairo_t *cr, size_t count, double shapes_w)
 {
-    static const struct {
-        const char *name;
-        uint32_t hex;
-        bool diamond;
-    } fams[] = {{"vote", VIZ_C_PURPLE, false},
-                {"fetch", VIZ_C_SKY, false},
-                {"heartbeat", VIZ_C_GREEN, false},
-                {"replication", VIZ_C_REPLICATION, true}}; /* with topics only: last */
+    double width = shapes_w;
+    for (size_t k = 0; k < count; k++) width += 21 + viz__text_width(cr, legend_fams[k].name);
+    return width;
+}
+
+static void legend_swatch(cairo_t *cr, size_t k, double x, double y)
+{
+    if (legend_fams[k].diamond) {
+        viz__diamond(cr, x + 4, y - 3.5, 5);
+    } else {
+        viz__circle(cr, x + 4, y - 3.5, 4);
+    }
+    viz__set_hex(cr, legend_fams[k].hex);
+    if (legend_fams[k].hex != VIZ_C_METADATA) {
+        cairo_fill(cr);
+        return;
+    }
+    cairo_fill_preserve(cr); /* the clients' yellow, with its dark edge */
+    cairo_set_line_width(cr, 1);
+    viz__set_hex(cr, VIZ_C_METADATA_EDGE);
+    cairo_stroke(cr);
+}
+
+/* The message legend, right-aligned on the panel's title line. A panel too narrow for
+ * all of it (`title_end`: where the title stops) loses the shapes, then the producers'
+ * families, then the whole legend. */
+static void legend(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v,
+                   double title_end)
+{
     static const char shapes[] = "\xe2\x97\x8f request  \xe2\x97\x8b response  \xc3\x97 lost";
-    const size_t fam_count = sizeof fams / sizeof fams[0] - (w->has_topics ? 0 : 1);
+    const bool clients = l->client_count > 0 && (v == NULL || !v->hide_clients);
+    const size_t base = w->has_topics ? 4 : 3;
+    size_t fam_count = clients ? 6 : base;
     viz__font(cr, 10, false);
     const double shapes_w = viz__text_width(cr, shapes);
-    double width = shapes_w;
-    for (size_t k = 0; k < fam_count; k++) width += 21 + viz__text_width(cr, fams[k].name);
-    double x = l->cluster.x + l->cluster.w - 10 - width;
+    const double right = l->cluster.x + l->cluster.w - 10;
+    double x = right - legend_width(cr, fam_count, shapes_w);
     const bool with_shapes = x >= title_end + 12;
     if (!with_shapes) x += shapes_w;
+    if (x < title_end + 12 && fam_count > base) {
+        fam_count = base;
+        x = right - legend_width(cr, fam_count, shapes_w) + shapes_w;
+    }
     if (x < title_end + 12) return;
     const double y = l->cluster.y + 18;
     for (size_t k = 0; k < fam_count; k++) {
-        if (fams[k].diamond) {
-            viz__diamond(cr, x + 4, y - 3.5, 5);
-        } else {
-            viz__circle(cr, x + 4, y - 3.5, 4);
-        }
-        viz__set_hex(cr, fams[k].hex);
-        cairo_fill(cr);
+        legend_swatch(cr, k, x, y);
         viz__set_hex(cr, VIZ_C_TEXT_DIM);
-        x += 11 + viz__text(cr, x + 11, y, fams[k].name, VIZ_ALIGN_LEFT) + 10;
+        x += 11 + viz__text(cr, x + 11, y, legend_fams[k].name, VIZ_ALIGN_LEFT) + 10;
     }
     if (with_shapes) viz__text(cr, x, y, shapes, VIZ_ALIGN_LEFT);
 }
@@ -514,8 +561,10 @@ void viz_draw_cluster(cairo_t *cr, const viz_layout *l, const sim_world *w, cons
     cairo_clip(cr);
     cairo_set_tolerance(cr, 0.25); /* half cairo's default: as smooth, strokes cost half */
     draw_links(cr, l, w);
+    viz__draw_client_lanes(cr, l, w, v);
     for (uint32_t i = 0; i < l->node_count && i < w->node_count; i++) draw_node(cr, l, w, v, i);
-    draw_messages(cr, l, w); /* over the labels: they are what moves */
-    legend(cr, l, w, title_end);
+    viz__draw_clients(cr, l, w, v);
+    draw_messages(cr, l, w, v); /* over the labels and boxes: they are what moves */
+    legend(cr, l, w, v, title_end);
     cairo_restore(cr);
 }

@@ -1,5 +1,6 @@
 /*
- * hit.c — what is under the mouse: a node, the timeline, a menu item; and the node menu.
+ * hit.c — what is under the mouse: a node, a producer's box, the timeline, a menu item;
+ *   and the node menu.
  *
  * Role: the window (sdl_window.c) and the deterministic test mode turn clicks into
  *   actions with these; viz_hit_message lives with the message geometry (messages.c).
@@ -9,7 +10,7 @@
  *   timer fired (`timeout`, not on a leader); a paused one can resume or crash.
  * Owns / borrows: borrows everything for the call; the menu is the caller's value.
  * Invariants: hit tests use the same geometry as drawing (layout, viz__timeline_bar,
- *   the menu constants).
+ *   the menu constants, the producers' boxes).
  * Determinism: ties go to the lowest index.
  * Not modelled: n/a.
  */
@@ -33,6 +34,13 @@ int32_t viz_hit_node(const viz_layout *l, double x, double y)
         }
     }
     return best;
+}
+
+int32_t viz_hit_client(const viz_layout *l, double x, double y)
+{
+    for (uint32_t i = 0; i < l->client_count; i++)
+        if (viz__rect_contains(l->client[i], x, y)) return (int32_t)i;
+    return -1;
 }
 
 bool viz_hit_timeline(const viz_layout *l, const viz_view *v, double x, double y, sim_time *t_out)

@@ -14,12 +14,18 @@
  *   panel is a strip beneath the cluster (at most 45 % of the column's height);
  *   otherwise it stands beside the cluster, 40 % of the column's width, two cards
  *   abreast, so the circle of voters keeps its height. Without topics the picture is
- *   exactly what it was before the data plane existed.
+ *   exactly what it was before the data plane existed. With producers, a column at the
+ *   left of the cluster panel holds one box per producer (stacked, centred in its
+ *   height; compact boxes when full ones do not fit) and the nodes take the rest of
+ *   the panel; when the cluster panel is tall and narrow (the partitions panel beside it)
+ *   the boxes sit in rows across its top instead, whichever leaves the nodes the
+ *   squarer room. Without producers nothing of it is laid out.
  * Owns / borrows: nothing; the layout is a plain value.
  * Invariants: every rect lies inside [0, width) x [0, height); node_r > 0; cards lie
- *   inside the partitions panel and do not overlap.
- * Determinism: a pure function of the node set, the topics' configuration and the size
- *   (not of the instant: the panels do not move while a run plays).
+ *   inside the partitions panel and do not overlap; client boxes lie inside the clients'
+ *   column and do not overlap.
+ * Determinism: a pure function of the node set, the topics' and producers' configuration
+ *   and the size (not of the instant: the panels do not move while a run plays).
  * Not modelled: n/a.
  */
 #include "viz_internal.h"
@@ -194,7 +200,84 @@ static double observer_rows(double aw, double ah, uint32_t observers, double *r,
     return rows * *row_h;
 }
 
-/* Voters on a circle, observers on rows beneath. */
+/* ---------------------------------------------------------------------------------
+ * Clients
+ * ------------------------------------------------------------------------------- */
+
+/* The producers' column at the left of the cluster panel, under its title: one box per
+ * producer, stacked and centred in the column's height, full boxes (name, acks and the
+ * counters) when they fit with room for a badge above each, compact ones (name only)
+ * otherwise. */
+static void clients_column(viz_layout *l, uint32_t n)
+{
+    const viz_rect c = l->cluster;
+    const double col_w = fmin(VIZ_CLIENT_W, c.w * 0.3);
+    const double pad_top = fmin(30, c.h * 0.3), pad_bottom = fmin(8, c.h * 0.1); /* title */
+    l->clients =
+        (viz_rect){c.x + fmin(10, c.w * 0.05), c.y + pad_top, col_w, c.h - pad_top - pad_bottom};
+    const double head = fmin(VIZ_CLIENTS_HEAD_H, l->clients.h / 2);
+    const double top = l->clients.y + head;
+    const double avail = l->clients.h - head;
+    const double slot = avail / n;
+    double h = VIZ_CLIENT_H;
+    l->client_compact = slot < VIZ_CLIENT_H + VIZ_CLIENT_GAP_MIN;
+    if (l->client_compact) /* never taller than its share, so boxes never overlap */
+        h = fmin(slot, clampd(slot - VIZ_CLIENT_GAP_MIN, 6, VIZ_CLIENT_H_COMPACT));
+    const double gap = fmin(fmax(0, slot - h), 2 * VIZ_CLIENT_GAP_MIN);
+    const double total = n * h + (n - 1) * gap;
+    const double y0 = top + fmax(0, (avail - total) / 2);
+    for (uint32_t i = 0; i < n; i++)
+        l->client[i] = (viz_rect){l->clients.x, y0 + i * (h + gap), col_w, h};
+}
+
+/* The producers in a band across the top of the cluster panel, under its title: rows of
+ * as many boxes as fit at VIZ_CLIENT_W_MIN, centred; compact boxes when full rows would
+ * take more than a third of the panel's height. */
+static void clients_band(viz_layout *l, uint32_t n)
+{
+    const viz_rect c = l->cluster;
+    const double pad_x = fmin(10, c.w * 0.05), pad_top = fmin(30, c.h * 0.3);
+    const double avail_w = c.w - 2 * pad_x, gap = VIZ_CLIENT_GAP_MIN;
+    uint32_t cols = (uint32_t)fmax(1, floor((avail_w + gap) / (VIZ_CLIENT_W_MIN + gap)));
+    if (cols > n) cols = n;
+    const uint32_t rows = (n + cols - 1) / cols;
+    const double box_w = fmax(1, fmin(VIZ_CLIENT_W, (avail_w - (cols - 1) * gap) / cols));
+    const double head = fmin(VIZ_CLIENTS_BAND_HEAD_H, c.h * 0.05);
+    double h = VIZ_CLIENT_H;
+    l->client_compact = head + rows * (h + gap) > c.h / 3;
+    if (l->client_compact) h = fmax(1, fmin(VIZ_CLIENT_H_COMPACT, (c.h / 3 - head) / rows - gap));
+    l->clients = (viz_rect){c.x + pad_x, c.y + pad_top, avail_w, head + rows * (h + gap)};
+    const double row_w = cols * box_w + (cols - 1) * gap;
+    const double x0 = l->clients.x + fmax(0, (avail_w - row_w) / 2);
+    for (uint32_t i = 0; i < n; i++)
+        l->client[i] = (viz_rect){x0 + (i % cols) * (box_w + gap),
+                                  l->clients.y + head + (i / cols) * (h + gap), box_w, h};
+    l->client_band = true;
+}
+
+/* The arrangement that leaves the nodes the squarer room: a column at the left of a
+ * landscape panel (the usual picture), a band across the top of a tall narrow one (the
+ * partitions panel beside the cluster). */
+static void place_clients(viz_layout *l, const sim_world *w)
+{
+    if (!w->has_producers || w->producers.count == 0) return;
+    const uint32_t n =
+        w->producers.count < PROD_CLIENTS_MAX ? w->producers.count : PROD_CLIENTS_MAX;
+    const viz_rect c = l->cluster;
+    const double rows_h = VIZ_CLIENTS_BAND_HEAD_H + (VIZ_CLIENT_H + VIZ_CLIENT_GAP_MIN) *
+                                                        ceil(n * (VIZ_CLIENT_W_MIN + 12) / c.w);
+    const double as_column = fmin(c.w - VIZ_CLIENT_W - 10, c.h);
+    const double as_band = fmin(c.w, c.h - rows_h);
+    if (as_band > as_column) {
+        clients_band(l, n);
+    } else {
+        clients_column(l, n);
+    }
+    l->client_count = n;
+}
+
+/* Voters on a circle, observers on rows beneath; right of the clients' column or below
+ * their band. */
 static void place_nodes(viz_layout *l, const sim_world *w)
 {
     uint32_t voters = 0, observers = 0;
@@ -205,7 +288,16 @@ static void place_nodes(viz_layout *l, const sim_world *w)
             observers++;
         }
     }
-    const viz_rect c = l->cluster;
+    viz_rect c = l->cluster;
+    if (l->client_count > 0 && l->client_band) { /* the clients' band takes the top */
+        const double cut = l->clients.y + l->clients.h - (c.y + 30);
+        c.y += cut;
+        c.h = fmax(1, c.h - cut);
+    } else if (l->client_count > 0) { /* the clients' column takes the left */
+        const double cut = l->clients.x + l->clients.w - c.x;
+        c.x += cut;
+        c.w = fmax(1, c.w - cut);
+    }
     /* A window too small for the panels still gets positive sizes (things overlap). */
     const double ax = c.x + 12, ay = c.y + 30, aw = fmax(40, c.w - 24), ah = fmax(40, c.h - 36);
     double r = clampd(fmin(aw, ah) * 0.085, 12, 38);
@@ -256,6 +348,7 @@ void viz_layout_compute(viz_layout *l, const sim_world *w, double width, double 
     l->scale = scale >= 1 ? scale : 1;
     l->node_count = w->node_count;
     place_panels(l, w);
+    place_clients(l, w);
     place_nodes(l, w);
     if (l->partitions.h > 0) place_cards(l, w);
     SIM_ASSERT(l->node_r > 0);
@@ -272,7 +365,9 @@ void viz_view_init(viz_view *v, const sim_world *w)
     v->playing = false;
     v->selected_node = -1;
     v->selected_msg = 0;
+    v->selected_client = -1;
     v->hover_node = -1;
+    v->hover_client = -1;
     v->drag_from = -1;
     v->menu.endpoint = -1;
 }

@@ -46,6 +46,8 @@ void viz_markers_deinit(viz_markers *m)
 {
     free(m->items);
     free(m->seqs);
+    free(m->errs);
+    free(m->err_seqs);
     memset(m, 0, sizeof *m);
 }
 
@@ -58,6 +60,7 @@ void viz_markers_attach(viz_markers *m, sim_world *w)
 void viz_markers_truncate(viz_markers *m, uint64_t seq)
 {
     while (m->count > 0 && m->seqs[m->count - 1] >= seq) m->count--;
+    while (m->err_count > 0 && m->err_seqs[m->err_count - 1] >= seq) m->err_count--;
     if (m->next_seq > seq) m->next_seq = seq;
 }
 
@@ -65,6 +68,8 @@ void viz_markers_to_view(const viz_markers *m, viz_view *v)
 {
     v->markers = m->items;
     v->marker_count = m->count;
+    v->client_errs = m->errs;
+    v->client_err_count = m->err_count;
 }
 
 static void add(viz_markers *m, const sim_trace_rec *rec, viz_marker_kind kind, int32_t node,
@@ -90,6 +95,8 @@ static void add(viz_markers *m, const sim_trace_rec *rec, viz_marker_kind kind, 
     mk->t = rec->t;
     mk->kind = kind;
     mk->node = node;
+    mk->partition = -1;
+    mk->offset = -1;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(mk->text, sizeof mk->text, fmt, ap);
@@ -406,6 +413,144 @@ static void on_broker(viz_markers *m, const sim_trace_rec *r)
     }
 }
 
+/* ---------------------------------------------------------------------------------
+ * Data: where records went
+ * ------------------------------------------------------------------------------- */
+
+/* Places the marker just made from `r` (if it was kept) on a partition and an offset. */
+static void place_last(viz_markers *m, const sim_trace_rec *r, int64_t partition, int64_t offset)
+{
+    if (m->count == 0 || m->seqs[m->count - 1] != r->seq) return; /* not kept */
+    m->items[m->count - 1].partition = (int32_t)partition;
+    m->items[m->count - 1].offset = offset;
+}
+
+/* "orders-3", or "partition 7" for an index the topics do not know. */
+static void part_name(const viz_markers *m, int64_t p, char *buf, size_t n)
+{
+    if (m->w->has_topics && p >= 0 && p < (int64_t)m->w->topics.partition_count) {
+        viz__partition_name(m->w, (uint32_t)p, buf, n);
+    } else {
+        snprintf(buf, n, "partition %" PRId64, p);
+    }
+}
+
+static void on_truncate(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f; /* partition, offset, removed, reason */
+    if (f[2] <= 0) return;   /* nothing removed: nothing to flag */
+    const char *why = "";
+    switch (f[3]) {
+    case REPL_TRUNCATE_DIVERGING:
+        why = "KIP-279: the leader's Fetch answer named a diverging epoch; the tail after it "
+              "is not in the leader's log";
+        break;
+    case REPL_TRUNCATE_OUT_OF_RANGE:
+        why = "OFFSET_OUT_OF_RANGE: the leader's log ends below this replica's fetch offset";
+        break;
+    case REPL_TRUNCATE_POWER_LOSS:
+        why = "power loss: records not yet flushed to disk were only in the page cache";
+        break;
+    case REPL_TRUNCATE_LOG_START:
+        why = "its log ends below the leader's log start (retention deleted the rest): start "
+              "over";
+        break;
+    default:
+        break;
+    }
+    char part[64];
+    part_name(m, f[0], part, sizeof part);
+    add(m, r, VIZ_MARK_DATA, r->node, why,
+        "node %" PRId32 " truncates %s to offset %" PRId64 " (%" PRId64 " record%s removed)",
+        r->node, part, f[1], f[2], f[2] == 1 ? "" : "s");
+    place_last(m, r, f[0], f[1]);
+}
+
+/* An unclean election: where the new leader's log ends, and the highest high watermark
+ * of the partition's replicas (what was committed before), read from the logs now. */
+static void on_unclean(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f; /* partition, leader, isr_count, reason, unclean */
+    const sim_world *w = m->w;
+    const uint32_t p = (uint32_t)f[0];
+    int64_t leo = -1, hw = -1;
+    if (w->has_topics && f[0] >= 0 && p < w->topics.partition_count) {
+        for (uint32_t b = 0; b < w->repl.broker_count; b++) {
+            const repl_replica *x = repl_replica_get(&w->repl, b, p);
+            if (x == NULL) continue;
+            if (x->hw > hw) hw = x->hw;
+            if (w->repl.broker_ids[b] == (int32_t)f[1]) leo = x->leo;
+        }
+    }
+    char part[64];
+    part_name(m, f[0], part, sizeof part);
+    const char *why = "unclean.leader.election.enable: no ISR member can lead, so the controller "
+                      "chose a replica out of the ISR";
+    if (leo >= 0 && hw > leo) {
+        add(m, r, VIZ_MARK_DATA, (int32_t)f[1], why,
+            "%s: unclean election, node %" PRId64 " leads from offset %" PRId64 " (HW was %" PRId64
+            ": %" PRId64 " committed records lost)",
+            part, f[1], leo, hw, hw - leo);
+    } else {
+        add(m, r, VIZ_MARK_DATA, (int32_t)f[1], why,
+            "%s: unclean election, node %" PRId64 " leads from offset %" PRId64, part, f[1], leo);
+    }
+    place_last(m, r, f[0], leo);
+}
+
+static void add_client_err(viz_markers *m, const sim_trace_rec *r, int64_t partition, int64_t code,
+                           int64_t broker, bool fatal)
+{
+    const int64_t producer = (int64_t)r->node - SIM_TRACE_CLIENT_ID_BASE;
+    if (producer < 0 || !m->w->has_producers || producer >= (int64_t)m->w->producers.count) return;
+    if (m->err_count >= VIZ_MARKERS_LIMIT) {
+        m->errs_lost++;
+        return;
+    }
+    if (m->err_count == m->err_capacity) {
+        const uint32_t cap = m->err_capacity == 0 ? 64 : m->err_capacity * 2;
+        m->err_capacity = cap < VIZ_MARKERS_LIMIT ? cap : VIZ_MARKERS_LIMIT;
+        m->errs = xrealloc(m->errs, m->err_capacity * sizeof *m->errs);
+        m->err_seqs = xrealloc(m->err_seqs, m->err_capacity * sizeof *m->err_seqs);
+    }
+    SIM_ASSERT(m->err_count == 0 || m->errs[m->err_count - 1].t <= r->t);
+    m->err_seqs[m->err_count] = r->seq;
+    m->errs[m->err_count++] = (viz_client_err){.t = r->t,
+                                               .producer = (uint32_t)producer,
+                                               .code = (int32_t)code,
+                                               .partition = (int32_t)partition,
+                                               .broker = (int32_t)broker,
+                                               .fatal = fatal};
+}
+
+static void on_producer_fail(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f; /* partition, error, records */
+    add_client_err(m, r, f[0], f[1], -1, true);
+    const int64_t producer = (int64_t)r->node - SIM_TRACE_CLIENT_ID_BASE;
+    const sim_world *w = m->w;
+    if (producer < 0 || !w->has_producers || producer >= (int64_t)w->producers.count) return;
+    const prod_client *c = &w->producers.clients[producer];
+    const prod_error e = prod_error_of_code((int32_t)f[1]);
+    char why[120], part[64];
+    if (e == PROD_ERR_REQUEST_TIMED_OUT) {
+        snprintf(why, sizeof why,
+                 "KIP-91: delivery.timeout.ms (%" PRIu64 " ms) passed since the batch was made",
+                 (uint64_t)(c->cfg.delivery_timeout_us / 1000));
+    } else if (e == PROD_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER) {
+        snprintf(why, sizeof why,
+                 "KIP-98: the leader lacks the sequence numbers before this batch's, and no "
+                 "earlier batch is pending");
+    } else {
+        snprintf(why, sizeof why, "not retriable, or its retries were used up");
+    }
+    part_name(m, f[0], part, sizeof part);
+    add(m, r, VIZ_MARK_DATA, r->node, why,
+        "producer %s: a batch of %" PRId64 " record%s to %s failed (%s)", c->name, f[2],
+        f[2] == 1 ? "" : "s", part, e < PROD_ERR_COUNT ? prod_error_name(e) : "error");
+    place_last(m, r, f[0], -1);
+}
+
 void viz_markers_sink(void *ctx, const sim_trace_rec *r)
 {
     viz_markers *m = ctx;
@@ -474,6 +619,18 @@ void viz_markers_sink(void *ctx, const sim_trace_rec *r)
     case SIM_EV_BROKER_UNFENCE:
     case SIM_EV_BROKER_SHUTDOWN:
         on_broker(m, r);
+        return;
+    case SIM_EV_REPL_TRUNCATE:
+        on_truncate(m, r);
+        return;
+    case SIM_EV_PARTITION_CHANGE:
+        if (r->f[4] != 0) on_unclean(m, r);
+        return;
+    case SIM_EV_PRODUCER_RESPONSE:
+        if (r->f[2] != 0) add_client_err(m, r, r->f[0], r->f[2], r->f[1], false);
+        return;
+    case SIM_EV_PRODUCER_FAIL:
+        on_producer_fail(m, r);
         return;
     default:
         return; /* sends, deliveries, drops, appends, HW moves: not markers */

@@ -10,13 +10,22 @@
  *   (KIP-595 election / fetch timeout, KAFKA-15489 check quorum, the election backoff),
  *   the pre-vote (KIP-996) or vote majority counted from `raft_vote` records, the
  *   resign reason, the timeline action (by index in the file) or viewer command behind
- *   a fault, the broker session timeout or controlled shutdown behind a fence.
+ *   a fault, the broker session timeout or controlled shutdown behind a fence. Data
+ *   markers (VIZ_MARK_DATA) say where records went: a replica's log truncated (the
+ *   reason: a diverging epoch, an offset out of range, a power loss, the leader's log
+ *   start), an unclean election (the new leader's log end and the highest HW it
+ *   lacks), a producer's batch failed for good (the error and the rule behind it).
+ *   Producers' errors (error answers, broken connections, failed batches) are also
+ *   kept apart as viz_client_errs, which the producer boxes flash; they are too many
+ *   to be markers.
  * Owns / borrows: owns its marker array (heap, grown by doubling up to a limit); borrows
  *   the world (keeps it until viz_markers_deinit) for node ids and config values.
- * Invariants: markers are in trace order, hence sorted by time; a record is turned into
- *   at most one marker; records with a seq below `next_seq` were seen already and are
- *   ignored, so re-running a restored checkpoint adds nothing twice.
- * Determinism: a function of the trace records only.
+ * Invariants: markers and client errors are in trace order, hence sorted by time; a
+ *   record is turned into at most one marker and one client error; records with a seq
+ *   below `next_seq` were seen already and are ignored, so re-running a restored
+ *   checkpoint adds nothing twice.
+ * Determinism: a function of the trace records, and for an unclean election of the
+ *   replicas' logs at that record (the same in every run of the same scenario).
  * Not modelled: followers and unattached transitions, votes, appends and HW moves are
  *   not markers (they are too many to read); they show in the cluster and log panels.
  */
@@ -32,7 +41,12 @@ typedef struct viz_markers {
     uint64_t *seqs;    /* [count]: trace seq of the record each marker came from */
     uint32_t count;
     uint32_t capacity;
-    uint64_t lost;      /* markers not kept because VIZ_MARKERS_LIMIT was reached */
+    uint64_t lost;        /* markers not kept because VIZ_MARKERS_LIMIT was reached */
+    viz_client_err *errs; /* [err_count], owned, sorted by t */
+    uint64_t *err_seqs;   /* [err_count]: trace seq of the record each error came from */
+    uint32_t err_count;
+    uint32_t err_capacity;
+    uint64_t errs_lost; /* client errors not kept because VIZ_MARKERS_LIMIT was reached */
     uint64_t next_seq;  /* the next trace seq not seen yet */
     const sim_world *w; /* borrowed */
     /* What explains the next marker (by endpoint). */
@@ -64,7 +78,8 @@ void viz_markers_sink(void *ctx, const sim_trace_rec *rec);
  * (a command was pushed after restoring a checkpoint). */
 void viz_markers_truncate(viz_markers *m, uint64_t seq);
 
-/* Points the view at the markers (borrowed: valid until the next add or truncate). */
+/* Points the view at the markers and the client errors (borrowed: valid until the next
+ * add or truncate). */
 void viz_markers_to_view(const viz_markers *m, viz_view *v);
 
 #endif

@@ -18,8 +18,10 @@
  * Invariants: 0 <= progress <= 1, 0 < fade <= 1 for every message returned.
  * Determinism: pool order, then drop notes newest first; no clock, no randomness.
  * Not modelled: loopback messages (a combined node's broker to its own controller) are
- *   not drawn: they have no link. Clients' messages are listed but not drawn until
- *   clients have places (viz__endpoint_placed).
+ *   not drawn: they have no link. Producers' messages (Produce, Metadata and their
+ *   answers) run between the producer's box and the broker like any other message;
+ *   consumers have no places yet, so theirs are listed but not drawn
+ *   (viz__endpoint_placed).
  */
 #include "viz_internal.h"
 #include "../sim/core/sim_assert.h"
@@ -43,8 +45,10 @@ sim_time viz__fade_us(const sim_world *w)
 static double link_bow(const viz_layout *l, int32_t a, int32_t b, double *nx, double *ny)
 {
     const int32_t lo = a < b ? a : b, hi = a < b ? b : a;
-    const double ax = l->node_x[lo], ay = l->node_y[lo];
-    const double dx = l->node_x[hi] - ax, dy = l->node_y[hi] - ay;
+    double ax, ay, hx, hy;
+    viz__endpoint_center(l, lo, &ax, &ay);
+    viz__endpoint_center(l, hi, &hx, &hy);
+    const double dx = hx - ax, dy = hy - ay;
     const double len2 = dx * dx + dy * dy, len = sqrt(len2);
     const double clear = l->node_r + CLEARANCE_PX;
     double best = clear, side = 0, best_t = 0.5;
@@ -70,12 +74,14 @@ static double link_bow(const viz_layout *l, int32_t a, int32_t b, double *nx, do
 
 /* A link is a quadratic Bézier curve S-Q-E from edge to edge, moved sideways onto its
  * direction's lane: straight (Q on the chord) unless a node lies in the way (voters on a
- * circle never do; observers on rows beneath may), then bowed around it. */
+ * circle never do; observers on rows beneath and links from producers' boxes may), then
+ * bowed around it. */
 static void link_curve(const viz_layout *l, int32_t from, int32_t to, double s[2], double q[2],
                        double e[2])
 {
-    const double ax = l->node_x[from], ay = l->node_y[from];
-    const double bx = l->node_x[to], by = l->node_y[to];
+    double ax, ay, bx, by;
+    viz__endpoint_center(l, from, &ax, &ay);
+    viz__endpoint_center(l, to, &bx, &by);
     const double dx = bx - ax, dy = by - ay;
     const double len = sqrt(dx * dx + dy * dy);
     if (len < 1e-6) {
@@ -89,12 +95,15 @@ static void link_curve(const viz_layout *l, int32_t from, int32_t to, double s[2
     const double h = link_bow(l, from, to, &nx, &ny);
     qx += nx * h;
     qy += ny * h;
-    const double edge = l->node_r + 3 < len / 2 ? l->node_r + 3 : len / 2;
+    const double out_a = viz__endpoint_edge(l, from, qx - ax, qy - ay);
+    const double out_b = viz__endpoint_edge(l, to, qx - bx, qy - by);
+    const double edge_a = out_a < len / 2 ? out_a : len / 2;
+    const double edge_b = out_b < len / 2 ? out_b : len / 2;
     const double sq = hypot(qx - ax, qy - ay), eq = hypot(qx - bx, qy - by);
-    s[0] = ax + (qx - ax) / sq * edge + lane_x;
-    s[1] = ay + (qy - ay) / sq * edge + lane_y;
-    e[0] = bx + (qx - bx) / eq * edge + lane_x;
-    e[1] = by + (qy - by) / eq * edge + lane_y;
+    s[0] = ax + (qx - ax) / sq * edge_a + lane_x;
+    s[1] = ay + (qy - ay) / sq * edge_a + lane_y;
+    e[0] = bx + (qx - bx) / eq * edge_b + lane_x;
+    e[1] = by + (qy - by) / eq * edge_b + lane_y;
     q[0] = qx + lane_x;
     q[1] = qy + lane_y;
 }
@@ -112,6 +121,19 @@ void viz__link_path(cairo_t *cr, const viz_layout *l, int32_t from, int32_t to)
 {
     double s[2], q[2], e[2];
     link_curve(l, from, to, s, q, e);
+    cairo_move_to(cr, s[0], s[1]);
+    cairo_curve_to(cr, s[0] + 2.0 / 3 * (q[0] - s[0]), s[1] + 2.0 / 3 * (q[1] - s[1]),
+                   e[0] + 2.0 / 3 * (q[0] - e[0]), e[1] + 2.0 / 3 * (q[1] - e[1]), e[0], e[1]);
+}
+
+void viz__link_center_path(cairo_t *cr, const viz_layout *l, int32_t a, int32_t b)
+{
+    double s1[2], q1[2], e1[2], s2[2], q2[2], e2[2];
+    link_curve(l, a, b, s1, q1, e1);
+    link_curve(l, b, a, s2, q2, e2); /* the same curve, reversed, on the other side */
+    const double s[2] = {(s1[0] + e2[0]) / 2, (s1[1] + e2[1]) / 2};
+    const double q[2] = {(q1[0] + q2[0]) / 2, (q1[1] + q2[1]) / 2};
+    const double e[2] = {(e1[0] + s2[0]) / 2, (e1[1] + s2[1]) / 2};
     cairo_move_to(cr, s[0], s[1]);
     cairo_curve_to(cr, s[0] + 2.0 / 3 * (q[0] - s[0]), s[1] + 2.0 / 3 * (q[1] - s[1]),
                    e[0] + 2.0 / 3 * (q[0] - e[0]), e[1] + 2.0 / 3 * (q[1] - e[1]), e[0], e[1]);
@@ -194,7 +216,35 @@ static uint32_t drop_notes(const sim_world *w, viz_msg *out, uint32_t max)
 
 bool viz__endpoint_placed(const viz_layout *l, int32_t endpoint)
 {
-    return endpoint >= 0 && (uint32_t)endpoint < l->node_count;
+    if (endpoint < 0) return false;
+    if ((uint32_t)endpoint < l->node_count) return true;
+    return (uint32_t)endpoint - l->node_count < l->client_count; /* a producer's box */
+}
+
+void viz__endpoint_center(const viz_layout *l, int32_t endpoint, double *x, double *y)
+{
+    SIM_ASSERT(viz__endpoint_placed(l, endpoint));
+    if ((uint32_t)endpoint < l->node_count) {
+        *x = l->node_x[endpoint];
+        *y = l->node_y[endpoint];
+        return;
+    }
+    const viz_rect b = l->client[(uint32_t)endpoint - l->node_count];
+    *x = b.x + b.w / 2;
+    *y = b.y + b.h / 2;
+}
+
+double viz__endpoint_edge(const viz_layout *l, int32_t endpoint, double dx, double dy)
+{
+    SIM_ASSERT(viz__endpoint_placed(l, endpoint));
+    if ((uint32_t)endpoint < l->node_count) return l->node_r + 3;
+    const viz_rect b = l->client[(uint32_t)endpoint - l->node_count];
+    const double len = hypot(dx, dy);
+    if (len < 1e-9) return 3;
+    /* Where the ray from the centre leaves the box: the nearer of its two sides. */
+    const double tx = fabs(dx) > 1e-9 ? b.w / 2 / fabs(dx) : INFINITY;
+    const double ty = fabs(dy) > 1e-9 ? b.h / 2 / fabs(dy) : INFINITY;
+    return fmin(tx, ty) * len + 3;
 }
 
 bool viz_msg_is_data_plane(net_msg_kind kind)

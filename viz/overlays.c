@@ -6,8 +6,11 @@
  * Model: none. The inspector lists every field of the selected node (raft state,
  *   timer, log, broker process and registration; for a leader, each peer's progress;
  *   with topics, each partition replica it holds: role and ISR membership in the
- *   committed registration, LEO, HW, and the replica's own role when it differs) or of
- *   the selected message (id, kind, ends, times, size, fate). The tooltip lists the
+ *   committed registration, LEO, HW, and the replica's own role when it differs), of
+ *   the selected producer (acks, idempotence and producer id, its metadata's leader
+ *   for each partition, batches in flight per broker and waiting, record counters,
+ *   errors by Kafka name) or of the selected message (id, kind, ends, times, size,
+ *   fate). The tooltip lists the
  *   markers within a few pixels of the hovered instant with the rule that fired.
  * Owns / borrows: borrows everything for the call.
  * Invariants: brackets its cairo changes with save/restore; nothing hidden is laid out.
@@ -237,6 +240,108 @@ static void inspect_node(cairo_t *cr, const viz_layout *l, const sim_world *w, i
 }
 
 /* ---------------------------------------------------------------------------------
+ * Inspector: a producer
+ * ------------------------------------------------------------------------------- */
+
+#define LEADER_LINES_MAX 8u
+
+/* The producer's metadata: which broker it believes leads each partition of its topic. */
+static void client_metadata_fields(kv_box *b, const sim_world *w, const prod_client *c)
+{
+    const sim_time now = w->engine.now;
+    if (c->metadata_refreshed_us > 0 && c->metadata_refreshed_us <= now) {
+        kv(b, "metadata", "refreshed %.3f s ago%s", (double)(now - c->metadata_refreshed_us) / 1e6,
+           c->metadata_in_flight ? ", a request in flight" : "");
+    } else {
+        kv(b, "metadata", "%s", c->metadata_in_flight ? "first request in flight" : "none yet");
+    }
+    for (uint32_t p = 0; p < c->wl.partition_count && p < LEADER_LINES_MAX; p++) {
+        char key[24];
+        snprintf(key, sizeof key, "  ");
+        viz__partition_name(w, c->wl.first_partition + p, key + 2, 15);
+        if (c->leader[p] == PROD_NO_LEADER) {
+            kv(b, key, "leader unknown");
+        } else {
+            const int32_t ep = sim_world_endpoint_of(w, c->leader[p]);
+            kv(b, key, "leader %" PRId32 " (epoch %" PRId32 ")%s", c->leader[p], c->leader_epoch[p],
+               ep >= 0 && viz__node_down(w, ep) ? ", which is down" : "");
+        }
+    }
+    if (c->wl.partition_count > LEADER_LINES_MAX)
+        kv(b, "", "\xe2\x80\xa6 %" PRIu32 " more", c->wl.partition_count - LEADER_LINES_MAX);
+}
+
+/* Batches in flight (per broker) and waiting in the accumulator. */
+static void client_batch_fields(kv_box *b, const sim_world *w, const prod_client *c)
+{
+    uint32_t flying = 0, waiting = 0, records = 0;
+    for (uint32_t i = 0; i < c->batch_top; i++) {
+        const prod_batch *x = &c->batches[i];
+        if (!x->used || x->count == 0) continue;
+        flying += x->in_flight ? 1 : 0;
+        waiting += x->in_flight ? 0 : 1;
+        records += x->in_flight ? 0 : x->count;
+    }
+    char per[96] = "";
+    size_t len = 0;
+    const prod_set *ps = &w->producers;
+    for (uint32_t s = 0; s < ps->broker_count && len + 24 < sizeof per; s++) {
+        if (c->in_flight[s] == 0) continue;
+        const int n = snprintf(per + len, sizeof per - len, "%s%" PRIu32 " to node %" PRId32,
+                               len == 0 ? ": " : ", ", c->in_flight[s], ps->broker_ids[s]);
+        if (n > 0) len += (size_t)n;
+    }
+    kv(b, "in flight", "%" PRIu32 " batch%s%s", flying, flying == 1 ? "" : "es", per);
+    kv(b, "waiting", "%" PRIu32 " batch%s, %" PRIu32 " records", waiting, waiting == 1 ? "" : "es",
+       records);
+}
+
+/* One line per Kafka error the producer has seen, with how many times. */
+static void client_error_fields(kv_box *b, const prod_client *c)
+{
+    bool any = false;
+    for (uint32_t e = 1; e < PROD_ERR_COUNT; e++) {
+        if (c->errors[e] == 0) continue;
+        kv(b, any ? "" : "errors", "%s \xc3\x97%" PRIu64, prod_error_name((prod_error)e),
+           c->errors[e]);
+        any = true;
+    }
+    if (!any) kv(b, "errors", "none");
+}
+
+static void inspect_client(cairo_t *cr, const viz_layout *l, const sim_world *w, uint32_t i)
+{
+    const prod_client *c = &w->producers.clients[i];
+    kv_box b = {0};
+    const topics_topic *tt = &w->topics.topics[w->topics.topic_of[c->wl.first_partition]];
+    snprintf(b.title, sizeof b.title, "producer %s  \xe2\x80\x94  topic %s", c->name, tt->name);
+    kv(&b, "acks", "%s",
+       c->cfg.acks == 0   ? "0 (no answer awaited)"
+       : c->cfg.acks == 1 ? "1 (the leader's write)"
+                          : "all (every in-sync replica)");
+    if (c->cfg.idempotence) {
+        kv(&b, "idempotence", "on, producer id %" PRId64, c->producer_id);
+    } else {
+        kv(&b, "idempotence", "off");
+    }
+    kv(&b, "state", "%s, %" PRIu32 " records/s", c->running ? "producing" : "not producing",
+       c->wl.rate);
+    client_metadata_fields(&b, w, c);
+    client_batch_fields(&b, w, c);
+    kv(&b, "records", "sent %" PRIu64 ", acked %" PRIu64 ", failed %" PRIu64, c->sent, c->acked,
+       c->failed);
+    if (c->unconfirmed > 0 || c->blocked > 0)
+        kv(&b, "", "unconfirmed %" PRIu64 " (acks=0), blocked %" PRIu64, c->unconfirmed,
+           c->blocked);
+    client_error_fields(&b, c);
+    /* Beside the producers' column, or under their band: the boxes stay in sight. */
+    const bool beside = l->client_count > 0 && !l->client_band;
+    const double x = beside ? l->clients.x + l->clients.w + 10 : l->cluster.x + 10;
+    const double y = l->client_band ? l->clients.y + l->clients.h + 4 : l->cluster.y + 30;
+    kv_draw(cr, &b, x, y, 400);
+}
+
+/* ---------------------------------------------------------------------------------
  * Inspector: a message
  * ------------------------------------------------------------------------------- */
 
@@ -264,9 +369,11 @@ static void msg_common(kv_box *b, const sim_world *w, uint64_t id, net_msg_kind 
     char t1[32], t2[32];
     snprintf(b->title, sizeof b->title, "message %" PRIu64 "  \xe2\x80\x94  %s", id,
              net_msg_kind_name(kind));
+    char a[64], z[64];
+    viz__endpoint_name(w, from, a, sizeof a);
+    viz__endpoint_name(w, to, z, sizeof z);
     kv(b, "family", "%s", net_msg_kind_family(kind));
-    kv(b, "from \xe2\x86\x92 to", "node %" PRId32 " \xe2\x86\x92 node %" PRId32, w->node_ids[from],
-       w->node_ids[to]);
+    kv(b, "from \xe2\x86\x92 to", "%s \xe2\x86\x92 %s", a, z);
     viz__format_time(sent, t1, sizeof t1);
     viz__format_time(due, t2, sizeof t2);
     kv(b, "sent", "%s", t1);
@@ -381,6 +488,7 @@ static void draw_help(cairo_t *cr, const viz_layout *l)
         {"click the timeline", "jump there (drag to scrub)"},
         {"click a message", "inspect all its fields"},
         {"click a broker's card", "inspect its partition replicas"},
+        {"click a producer", "inspect it: acks, metadata, batches, errors"},
         {"drag node \xe2\x86\x92 node", "cut (or heal) that link"},
         {"t", "force a timeout on the selected node"},
         {"hover the timeline", "what happened then, and why"},
@@ -464,6 +572,9 @@ void viz_draw_overlays(cairo_t *cr, const viz_layout *l, const sim_world *w, con
         inspect_msg(cr, l, w, v->selected_msg);
     } else if (v->selected_node >= 0 && (uint32_t)v->selected_node < w->node_count) {
         inspect_node(cr, l, w, v->selected_node);
+    } else if (v->selected_client >= 0 && w->has_producers &&
+               (uint32_t)v->selected_client < w->producers.count) {
+        inspect_client(cr, l, w, (uint32_t)v->selected_client);
     }
     if (v->dragging) draw_drag(cr, l, v);
     if (v->hover_timeline) draw_tooltip(cr, l, v);

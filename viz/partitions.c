@@ -27,15 +27,18 @@
  *     yet), past the LEO is the empty track; a dark tick marks the HW. Wide cards add
  *     "HW n LEO n"; offline partitions say "offline" there;
  *   - a broker with more replicas than its card has rows: the last row says "+N more";
- *     more brokers than cards: the title line says how many are not shown.
+ *     more brokers than cards: the title line says how many are not shown;
+ *   - for VIZ_ALERT_US after a data marker on the replica (its log truncated, or it was
+ *     elected leader uncleanly: markers.h), its row is tinted pale red and a black
+ *     triangle above the bar points at the offset the log now ends at.
  * Owns / borrows: borrows everything for the call.
  * Invariants: brackets its cairo changes with save/restore; no allocation; draws nothing
  *   without topics; the rows drawn are exactly those viz_replica_row_get reports, at
  *   the places and in the colours it reports.
  * Determinism: a function of (world, layout, view).
  * Not modelled: the replica's own idea of its role (repl_replica.role, which lags the
- *   registration by a message) is in the inspector, not on the row. Producers' requests
- *   and acks are not drawn yet: there are no producers.
+ *   registration by a message) is in the inspector, not on the row. Producers and their
+ *   requests are drawn in the cluster panel (clients.c), not here.
  */
 #include "viz_internal.h"
 #include "../sim/core/sim_assert.h"
@@ -69,6 +72,7 @@
 #define C_TRACK          0xF1F1EE
 #define C_TRACK_DOWN     0xFAFAFA
 #define C_HW             0x202020
+#define C_FLAGGED        0xFCE1D5 /* a row whose log just lost its tail */
 
 /* ---------------------------------------------------------------------------------
  * Which replicas, and how they look
@@ -439,6 +443,42 @@ static void card_header(cairo_t *cr, const sim_world *w, viz_rect c, int32_t ep,
     viz__text(cr, c.x + c.w - 6, base, text, VIZ_ALIGN_RIGHT);
 }
 
+bool viz__recent_data_mark(const viz_view *v, sim_time now, int32_t node_id, uint32_t partition,
+                           int64_t *offset)
+{
+    if (v == NULL || v->markers == NULL) return false;
+    for (uint32_t k = viz__markers_upto(v, now); k > 0; k--) { /* newest first */
+        const viz_marker *m = &v->markers[k - 1];
+        if (m->t + VIZ_ALERT_US <= now) return false;
+        if (m->kind != VIZ_MARK_DATA || m->node != node_id) continue;
+        if (m->partition != (int32_t)partition || m->offset < 0) continue;
+        *offset = m->offset;
+        return true;
+    }
+    return false;
+}
+
+/* A replica's log that just lost its tail (truncated, or the log of a leader elected
+ * uncleanly): the row is tinted and a black triangle points at the offset on the bar. */
+static void flag_row(cairo_t *cr, const viz_replica_row *r, int64_t offset, bool tint)
+{
+    if (tint) {
+        cairo_rectangle(cr, r->row.x, r->row.y, r->row.w, r->row.h);
+        viz__set_hex(cr, C_FLAGGED);
+        cairo_fill(cr);
+        return;
+    }
+    if (r->bar.w < 4) return;
+    const int64_t at = offset < r->scale_leo ? offset : r->scale_leo;
+    const double x = viz_replica_bar_x(r, at);
+    cairo_move_to(cr, x - 3.5, r->bar.y - 4);
+    cairo_line_to(cr, x + 3.5, r->bar.y - 4);
+    cairo_line_to(cr, x, r->bar.y + 1.5);
+    cairo_close_path(cr);
+    viz__set_hex(cr, VIZ_C_DATA);
+    cairo_fill(cr);
+}
+
 /* A card: its frame and header, then its rows in passes (shapes, letters, names,
  * numbers) so that each font is selected once per card. */
 static void draw_card(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v,
@@ -476,10 +516,17 @@ static void draw_card(cairo_t *cr, const viz_layout *l, const sim_world *w, cons
     const uint32_t shown = rows_shown(l, count);
     SIM_ASSERT(shown <= count);
     SIM_ASSERT(shown <= room);
+    int64_t flag_at[CARD_ROWS_MAX];
+    bool flagged[CARD_ROWS_MAX];
+    for (uint32_t i = 0; i < shown; i++) {
+        flagged[i] = viz__recent_data_mark(v, w->engine.now, id, part_of[i], &flag_at[i]);
+        if (flagged[i]) flag_row(cr, &rows[i], flag_at[i], true);
+    }
     for (uint32_t i = 0; i < shown; i++) {
         role_mark(cr, &rows[i]);
         isr_mark(cr, &rows[i]);
         log_bar(cr, &rows[i]);
+        if (flagged[i]) flag_row(cr, &rows[i], flag_at[i], false);
     }
     viz__font(cr, 8, true);
     for (uint32_t i = 0; i < shown; i++) role_letter(cr, &rows[i]);

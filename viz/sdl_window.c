@@ -7,7 +7,8 @@
  *   ← → scrub 1 s (shift: 10 s) · Home End jump · + − speed · 0 speed ×1 ·
  *   click a node: its menu (crash, restart, shutdown, power off, pause, resume, isolate,
  *   heal, timeout) and the inspector · click a broker's card in the partitions panel:
- *   the inspector (hovering it highlights the node too) · click a message: the inspector ·
+ *   the inspector (hovering it highlights the node too) · click a producer's box or a
+ *   message: the inspector ·
  *   drag node → node: cut that direction (over a cut link: heal it) ·
  *   click or drag on the timeline: scrub · t force a timeout on the selected node ·
  *   s save the session · ? help · q / Esc quit (Esc first closes the menu or help).
@@ -259,6 +260,7 @@ static void mouse_up(win *w, double x, double y)
     if (node >= 0) {
         v->selected_node = node;
         v->selected_msg = 0;
+        v->selected_client = -1;
         viz_menu_open(&v->menu, &w->layout, w->s->world, node);
         return;
     }
@@ -266,11 +268,14 @@ static void mouse_up(win *w, double x, double y)
     if (card >= 0) { /* a broker's card in the partitions panel: inspect that node */
         v->selected_node = card;
         v->selected_msg = 0;
+        v->selected_client = -1;
         return;
     }
     const uint64_t msg = viz_hit_message(&w->layout, w->s->world, x, y);
+    const int32_t client = msg == 0 ? viz_hit_client(&w->layout, x, y) : -1;
     v->selected_msg = msg;
     v->selected_node = -1;
+    v->selected_client = client; /* a producer's box: inspect it */
 }
 
 static void mouse_move(win *w, double x, double y)
@@ -281,6 +286,7 @@ static void mouse_move(win *w, double x, double y)
     if (v->hover_timeline) v->hover_t = t;
     v->hover_node = viz_hit_node(&w->layout, x, y);
     if (v->hover_node < 0) v->hover_node = viz_hit_partitions(&w->layout, x, y);
+    v->hover_client = viz_hit_client(&w->layout, x, y);
     if (w->mouse_down && w->scrubbing && v->hover_timeline) seek(w, (int64_t)t);
     if (w->mouse_down && w->down_node >= 0) {
         v->dragging = true;
@@ -333,6 +339,16 @@ static bool resolve_target(win *w, const char *target, double *x, double *y)
         *x = w->layout.node_x[ep];
         *y = w->layout.node_y[ep];
         return true;
+    }
+    if (sscanf(target, "producer:%39s", name) == 1) {
+        const sim_world *sw = w->s->world;
+        for (uint32_t i = 0; sw->has_producers && i < w->layout.client_count; i++) {
+            if (strcmp(sw->producers.clients[i].name, name) != 0) continue;
+            *x = w->layout.client[i].x + w->layout.client[i].w / 2;
+            *y = w->layout.client[i].y + w->layout.client[i].h / 2;
+            return true;
+        }
+        return false;
     }
     if (sscanf(target, "menu:%39s", name) == 1) {
         const viz_menu *m = &w->view.menu;

@@ -46,6 +46,7 @@ uint32_t viz__family_hex(net_msg_kind kind)
     if (strcmp(family, "fetch") == 0) return VIZ_C_SKY;
     if (strcmp(family, "heartbeat") == 0) return VIZ_C_GREEN;
     if (strcmp(family, "produce") == 0) return VIZ_C_ORANGE;
+    if (strcmp(family, "metadata") == 0) return VIZ_C_METADATA; /* clients' Metadata */
     return 0x777777; /* families of later models until they get a colour */
 }
 
@@ -74,6 +75,8 @@ uint32_t viz__marker_hex(viz_marker_kind kind)
         return VIZ_C_ORANGE;
     case VIZ_MARK_VIOLATION:
         return VIZ_C_PURPLE;
+    case VIZ_MARK_DATA:
+        return VIZ_C_DATA;
     case VIZ_MARK_KIND_COUNT:
     default:
         return 0x000000;
@@ -82,8 +85,8 @@ uint32_t viz__marker_hex(viz_marker_kind kind)
 
 const char *viz__marker_kind_name(viz_marker_kind kind)
 {
-    static const char *const names[] = {"fault", "election", "raft",     "broker",
-                                        "note",  "warning",  "violation"};
+    static const char *const names[] = {"fault", "election", "raft",      "broker",
+                                        "note",  "warning",  "violation", "data"};
     static_assert(sizeof names / sizeof names[0] == VIZ_MARK_KIND_COUNT, "marker names");
     return (unsigned)kind < VIZ_MARK_KIND_COUNT ? names[kind] : "?";
 }

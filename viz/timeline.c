@@ -7,7 +7,10 @@
  * Model: none. The bar maps [0, end_us] left to right. Markers are ticks whose height
  *   and cap tell their kind as well as their colour: faults and violations full height
  *   (violations thicker), elections full height with a dot, broker events half height,
- *   raft events a third, notes a triangle on top, warnings two thirds.
+ *   raft events a third, notes a triangle on top, warnings two thirds, data markers
+ *   (a log truncated, an unclean election, a producer's batch failed) four fifths in
+ *   black with a flat cap. The legend names the data kind only when the run has
+ *   producers or such a marker, so older pictures are unchanged.
  * Owns / borrows: borrows the markers for the call.
  * Invariants: brackets its cairo changes with save/restore; no allocation; at most one
  *   tick per pixel column and kind is drawn, so a long chaos run costs no more than the
@@ -43,6 +46,8 @@ static double tick_height(viz_marker_kind kind)
     case VIZ_MARK_ELECTION:
     case VIZ_MARK_VIOLATION:
         return 1.0;
+    case VIZ_MARK_DATA:
+        return 0.8;
     case VIZ_MARK_WARNING:
         return 0.66;
     case VIZ_MARK_BROKER:
@@ -80,6 +85,11 @@ static void draw_ticks(cairo_t *cr, const viz_layout *l, const viz_view *v, viz_
         cairo_line_to(cr, x, b.y + b.h * (1 - h));
         if (kind == VIZ_MARK_ELECTION) {
             viz__circle(cr, x, b.y + 1, 2.5);
+        }
+        if (kind == VIZ_MARK_DATA) { /* a square cap: records gone */
+            cairo_move_to(cr, x - 2.5, b.y + b.h * (1 - h));
+            cairo_line_to(cr, x + 2.5, b.y + b.h * (1 - h));
+            cairo_move_to(cr, x, b.y + b.h * (1 - h));
         }
     }
     if (!any) return;
@@ -126,16 +136,29 @@ static void draw_axis(cairo_t *cr, const viz_layout *l, const viz_view *v)
     cairo_stroke(cr);
 }
 
-static void draw_legend(cairo_t *cr, const viz_layout *l)
+/* The data kind (records gone) is in the legend when the run can have such markers,
+ * with producers, or has one: a run without either looks as it did before the kind. */
+static bool legend_has(const sim_world *w, const viz_view *v, viz_marker_kind kind)
+{
+    if (kind != VIZ_MARK_DATA || w->has_producers) return true;
+    for (uint32_t i = 0; v->markers != NULL && i < v->marker_count; i++)
+        if (v->markers[i].kind == VIZ_MARK_DATA) return true;
+    return false;
+}
+
+static void draw_legend(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v)
 {
     const viz_rect t = l->timeline;
     viz__font(cr, 10, false);
     double width = 0;
-    for (int k = 0; k < VIZ_MARK_KIND_COUNT; k++)
+    for (int k = 0; k < VIZ_MARK_KIND_COUNT; k++) {
+        if (!legend_has(w, v, (viz_marker_kind)k)) continue;
         width += 14 + viz__text_width(cr, viz__marker_kind_name((viz_marker_kind)k));
+    }
     double x = t.x + t.w - 10 - width;
     const double y = t.y + 18;
     for (int k = 0; k < VIZ_MARK_KIND_COUNT; k++) {
+        if (!legend_has(w, v, (viz_marker_kind)k)) continue;
         cairo_rectangle(cr, x, y - 8, 3, 9);
         viz__set_hex(cr, viz__marker_hex((viz_marker_kind)k));
         cairo_fill(cr);
@@ -149,7 +172,7 @@ void viz_draw_timeline(cairo_t *cr, const viz_layout *l, const sim_world *w, con
 {
     cairo_save(cr);
     viz__panel(cr, l->timeline, "Timeline");
-    draw_legend(cr, l);
+    draw_legend(cr, l, w, v);
     const viz_rect b = viz__timeline_bar(l);
     cairo_rectangle(cr, b.x, b.y, b.w, b.h);
     viz__set_hex(cr, 0xEFEFEB);

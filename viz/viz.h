@@ -14,7 +14,9 @@
  *   nodes and cut links, broker fencing, a timeline strip with faults and elections, an
  *   event log, the current note, the seed and the virtual time; with topics, every
  *   broker's partition replicas (role, ISR membership, log end offset and high
- *   watermark).
+ *   watermark) and markers where records went (truncations, unclean elections, failed
+ *   batches); with producers, a box per producer with its counters, its Produce and
+ *   Metadata requests in flight, and a badge naming the errors it sees.
  * Owns / borrows: drawing functions borrow everything for the call. The view's markers
  *   are borrowed from the session.
  * Invariants: every viz_draw_* brackets its changes with cairo_save/cairo_restore; the
@@ -44,16 +46,31 @@ typedef enum viz_marker_kind {
     VIZ_MARK_NOTE,      /* a scenario note */
     VIZ_MARK_WARNING,   /* a skipped action */
     VIZ_MARK_VIOLATION, /* a checker saw a guarantee broken */
+    VIZ_MARK_DATA,      /* records gone: a log truncated, an unclean election, a failed batch */
     VIZ_MARK_KIND_COUNT
 } viz_marker_kind;
 
 typedef struct viz_marker {
     sim_time t; /* virtual time, us */
     viz_marker_kind kind;
-    int32_t node;   /* Kafka node id, -1 for cluster-wide */
-    char text[320]; /* one line for people: what happened (notes in full) */
-    char why[120];  /* the rule that fired and its cause, "" when obvious */
+    int32_t node;      /* Kafka node id (a producer: SIM_TRACE_CLIENT_ID_BASE + index), -1
+                          for cluster-wide */
+    int32_t partition; /* global partition index of a data marker, -1 for none */
+    int64_t offset;    /* the log offset a data marker is about, -1 for none */
+    char text[320];    /* one line for people: what happened (notes in full) */
+    char why[120];     /* the rule that fired and its cause, "" when obvious */
 } viz_marker;
+
+/* An error a producer saw (a Produce answer with an error, a broken connection, a batch
+ * that failed for good), from the trace: the producer boxes flash these. */
+typedef struct viz_client_err {
+    sim_time t;        /* virtual time, us */
+    uint32_t producer; /* index in the world's producers */
+    int32_t code;      /* Kafka error code (prod_error_of_code names it) */
+    int32_t partition; /* global partition index */
+    int32_t broker;    /* Kafka id of the broker that answered, -1 for a failed batch */
+    bool fatal;        /* producer_fail: the batch failed for good */
+} viz_client_err;
 
 /* ---------------------------------------------------------------------------------
  * Geometry
@@ -82,6 +99,13 @@ typedef struct viz_layout {
     int32_t card_endpoint[SIM_NODES_MAX]; /* [card]: the broker node's endpoint */
     viz_rect card[SIM_NODES_MAX];         /* [card]: its rectangle inside `partitions` */
     uint32_t card_row_count;              /* replica rows that fit in every card */
+    /* Clients: one box per producer in a column at the left of the cluster panel (or a
+     * band across its top), in producer order; producer i is endpoint node_count + i. */
+    viz_rect clients;                  /* the column or band; w = h = 0 without producers */
+    uint32_t client_count;             /* boxes laid out (0 without producers) */
+    viz_rect client[PROD_CLIENTS_MAX]; /* [producer]: its box inside `clients` */
+    bool client_compact;               /* boxes too short for the counters: name only */
+    bool client_band;                  /* boxes in rows across the top, not a column */
 } viz_layout;
 
 /* Places every panel and node for a window of width x height logical pixels. Voters on
@@ -116,8 +140,14 @@ typedef struct viz_view {
     bool show_help;
     /* Selection and hover (endpoint indexes; -1 none). */
     int32_t selected_node;
-    uint64_t selected_msg; /* net message id; 0 none */
+    uint64_t selected_msg;   /* net message id; 0 none */
+    int32_t selected_client; /* producer index; -1 none */
     int32_t hover_node;
+    int32_t hover_client; /* producer index; -1 none */
+    /* Draw without the client layer (producer boxes, their lanes and messages, their
+     * legend entries): the picture as it was before clients were drawn. Tests compare
+     * against it; the laid-out column stays empty. */
+    bool hide_clients;
     bool hover_timeline;
     sim_time hover_t; /* the instant under the mouse on the strip */
     /* Dragging from a node to another to cut (or heal) their link. */
@@ -129,6 +159,9 @@ typedef struct viz_view {
      * as far as it has been simulated. */
     const viz_marker *markers;
     uint32_t marker_count;
+    /* Producers' errors, sorted by t, from the same session or render (borrowed). */
+    const viz_client_err *client_errs;
+    uint32_t client_err_count;
     const char *flash; /* a transient status line ("saved to x.json"), may be NULL */
 } viz_view;
 
@@ -172,8 +205,8 @@ typedef struct viz_msg {
     const net_msg *msg; /* NULL for a drop note */
 } viz_msg;
 uint32_t viz_visible_messages(const sim_world *w, viz_msg *out, uint32_t max);
-/* Data-plane messages (replica Fetch, AlterPartition; later Produce) are drawn as
- * diamonds, the controller quorum's and the brokers' heartbeats as dots. */
+/* Data-plane messages (replica Fetch, AlterPartition, Produce) are drawn as diamonds,
+ * the controller quorum's, the brokers' heartbeats and the clients' Metadata as dots. */
 bool viz_msg_is_data_plane(net_msg_kind kind);
 /* Where message m is drawn, in logical pixels (on its direction's lane of the link). */
 void viz_msg_position(const viz_layout *l, const viz_msg *m, double *x, double *y);
@@ -206,6 +239,32 @@ bool viz_replica_row_get(const viz_layout *l, const sim_world *w, int32_t endpoi
 /* The x of offset `offset` on a row's bar. */
 double viz_replica_bar_x(const viz_replica_row *r, int64_t offset);
 
+/* How long (virtual us) a producer's box shows an error, and a replica's row a
+ * truncation, after it happened. */
+#define VIZ_ALERT_US SIM_S(1)
+
+/* A producer's box in the cluster panel, where and how it is drawn now (for the tests,
+ * which sample pixels at these points, and for hit testing). */
+typedef struct viz_client_box {
+    viz_rect box;            /* the whole box */
+    double fill_x, fill_y;   /* a pixel (whole indexes) of the body that no text covers */
+    viz_rect glyph;          /* the "P" mark */
+    double glyph_x, glyph_y; /* a pixel of the mark off its letter */
+    bool alert;              /* the producer saw an error within the last VIZ_ALERT_US */
+    viz_rect badge;          /* the badge with the error's name (when alert) */
+    double badge_x, badge_y; /* a pixel of the badge off its text */
+    int32_t error_code;      /* the latest error's Kafka code (when alert), else 0 */
+    uint32_t error_count;    /* errors within the window */
+    bool fatal;              /* the latest error failed a batch for good */
+    viz_rgb fill, glyph_fill, badge_fill;
+} viz_client_box;
+
+/* The box of producer `producer` if the layout placed it and the view does not hide
+ * clients. The alert comes from the view's client_errs (those with t in
+ * (now - VIZ_ALERT_US, now]). Reads only. */
+bool viz_client_box_get(const viz_layout *l, const sim_world *w, const viz_view *v,
+                        uint32_t producer, viz_client_box *out);
+
 /* ---------------------------------------------------------------------------------
  * Hit testing (logical pixels)
  * ------------------------------------------------------------------------------- */
@@ -213,6 +272,8 @@ double viz_replica_bar_x(const viz_replica_row *r, int64_t offset);
 int32_t viz_hit_node(const viz_layout *l, double x, double y); /* endpoint or -1 */
 /* The broker node whose card in the partitions panel is at (x, y): endpoint or -1. */
 int32_t viz_hit_partitions(const viz_layout *l, double x, double y);
+/* The producer whose box is at (x, y): its index or -1. */
+int32_t viz_hit_client(const viz_layout *l, double x, double y);
 uint64_t viz_hit_message(const viz_layout *l, const sim_world *w, double x, double y); /* 0 */
 bool viz_hit_timeline(const viz_layout *l, const viz_view *v, double x, double y, sim_time *t_out);
 int32_t viz_hit_menu(const viz_layout *l, const viz_view *v, double x, double y); /* item */

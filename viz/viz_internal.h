@@ -57,6 +57,12 @@ void viz__set_hex_alpha(cairo_t *cr, uint32_t hex, double alpha);
 /* The colour of a message family ("vote", "fetch", "heartbeat", ...); the data plane's
  * replica fetches get their own ("replication"), apart from the quorum's Fetch. */
 #define VIZ_C_REPLICATION VIZ_C_BLUE
+/* Clients' Metadata requests: Okabe–Ito's yellow, drawn with a dark edge so that it reads
+ * on white. */
+#define VIZ_C_METADATA      VIZ_C_YELLOW
+#define VIZ_C_METADATA_EDGE 0x8F8500
+/* Data markers (records gone) on the timeline and in the event log. */
+#define VIZ_C_DATA 0x000000
 uint32_t viz__family_hex(net_msg_kind kind);
 /* The colour of raft epoch `epoch` in the log panel (cycles through six). */
 uint32_t viz__epoch_hex(int32_t epoch);
@@ -100,10 +106,16 @@ bool viz__rect_contains(viz_rect r, double x, double y);
  * Geometry shared by drawing and hit testing
  * ------------------------------------------------------------------------------- */
 
-/* Whether an endpoint has a place in the picture. Nodes do; clients (producers and
- * consumers, endpoints >= node_count) are not drawn yet, nor their messages: when they
- * are, the layout gives them places and this is where they become drawable. */
+/* Whether an endpoint has a place in the picture: nodes always; a producer (endpoint
+ * node_count + i) when the layout placed its box. Consumers are not drawn yet. */
 bool viz__endpoint_placed(const viz_layout *l, int32_t endpoint);
+/* The centre of a placed endpoint's shape (a node's circle, a producer's box). */
+void viz__endpoint_center(const viz_layout *l, int32_t endpoint, double *x, double *y);
+/* How far from its centre, towards (dx, dy) (not necessarily a unit vector), a link
+ * leaves a placed endpoint: a little outside its circle or box. */
+double viz__endpoint_edge(const viz_layout *l, int32_t endpoint, double dx, double dy);
+/* "node 3", "producer checkout": an endpoint for people. */
+void viz__endpoint_name(const sim_world *w, int32_t endpoint, char *buf, size_t buf_bytes);
 /* Two lanes per link, one per direction, this far from the centre line. */
 #define VIZ_LANE_PX 4.0
 /* How long (virtual us) a dropped message takes to fade out. */
@@ -112,6 +124,9 @@ sim_time viz__fade_us(const sim_world *w);
 void viz__msg_point(const viz_layout *l, int32_t from, int32_t to, double p, double *x, double *y);
 /* The whole lane from `from` to `to` as a path (a straight line or a bowed curve). */
 void viz__link_path(cairo_t *cr, const viz_layout *l, int32_t from, int32_t to);
+/* The line between a's and b's lanes as a path: one stroke for a link whose two
+ * directions look the same. */
+void viz__link_center_path(cairo_t *cr, const viz_layout *l, int32_t a, int32_t b);
 /* The messages drawn now, with positions (up to max). */
 #define VIZ_MSGS_MAX 1024u
 
@@ -136,6 +151,24 @@ uint32_t viz__broker_replicas(const sim_world *w, int32_t node_id, uint32_t *out
 /* "orders-3": the topic's name and the partition's number within it; a name too long
  * for the buffer is cut with an ellipsis, the number never is. */
 void viz__partition_name(const sim_world *w, uint32_t partition_index, char *buf, size_t buf_bytes);
+
+/* Clients' geometry (layout.c places the boxes, clients.c draws them). */
+#define VIZ_CLIENT_W            136.0 /* a producer's box */
+#define VIZ_CLIENT_H            46.0  /* a full box: name and acks, counters' names, counters */
+#define VIZ_CLIENT_H_COMPACT    22.0  /* a compact box: its name only */
+#define VIZ_CLIENT_GAP_MIN      12.0  /* between boxes: room for an error badge on the border */
+#define VIZ_CLIENTS_HEAD_H      16.0  /* the column's caption */
+#define VIZ_CLIENTS_BAND_HEAD_H 22.0  /* the band's caption, clear of the first row's badges */
+#define VIZ_CLIENT_W_MIN        110.0 /* narrower boxes in a band would crush the counters */
+/* The lanes from producers to the brokers their metadata names leaders, under the
+ * nodes; the boxes, over the nodes and under the messages (cluster.c calls both). */
+void viz__draw_client_lanes(cairo_t *cr, const viz_layout *l, const sim_world *w,
+                            const viz_view *v);
+void viz__draw_clients(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+/* Whether the view has a data marker (VIZ_MARK_DATA) on node `node_id`'s replica of
+ * partition `partition` with t in (now - VIZ_ALERT_US, now]; *offset is the latest's. */
+bool viz__recent_data_mark(const viz_view *v, sim_time now, int32_t node_id, uint32_t partition,
+                           int64_t *offset);
 
 /* Menu geometry. */
 #define VIZ_MENU_W       190.0

@@ -2,7 +2,7 @@
 # render-cli.sh — end-to-end tests of `kraftlab render` and `kraftlab run --plot`.
 #
 # Goal: render writes PNGs of the requested size at an instant or as numbered frames,
-# byte-identical when repeated, with and without topics; bad usage exits 2, an unreadable scenario or an
+# byte-identical when repeated, with and without topics and producers; bad usage exits 2, an unreadable scenario or an
 # unwritable file exits 3; --plot writes its chart and leaves the run unchanged (same
 # trace_hash and summary as without it).
 # Method: run the command as a user would; read PNG sizes from the IHDR chunk.
@@ -64,6 +64,20 @@ cmp -s "$tmp/p1.png" "$tmp/p2.png" && ok || bad "two renders of topics at 30 s d
 expect_exit 0 "render topics before the crash" "$kraftlab" render $tv --out "$tmp/p0.png" --at 19s
 cmp -s "$tmp/p0.png" "$tmp/p1.png" && bad "topics: 19 s and 30 s look the same" || ok
 expect_exit 0 "render topics small" "$kraftlab" render $tv --out "$tmp/p3.png" --at 30s --size 320x200
+
+# 2c. A scenario with a producer: its box, messages and error badge draw; the same bytes
+# twice; the badge right after the crash (10 s) makes that frame differ from one a second
+# earlier and from one drawn after the badge's second.
+pv=tests/viz/producers.json
+expect_exit 0 "check $pv" "$kraftlab" check $pv
+expect_exit 0 "render producers" "$kraftlab" render $pv --out "$tmp/r1.png" --at 10.001s
+[ "$(png_size "$tmp/r1.png")" = "1280x800" ] && ok || bad "producers: size $(png_size "$tmp/r1.png")"
+expect_exit 0 "render producers again" "$kraftlab" render $pv --out "$tmp/r2.png" --at 10.001s
+cmp -s "$tmp/r1.png" "$tmp/r2.png" && ok || bad "two renders of producers at 10.001 s differ"
+expect_exit 0 "render producers small" "$kraftlab" render $pv --out "$tmp/r3.png" --at 10.001s --size 320x200
+expect_exit 0 "render producer frames" "$kraftlab" render $pv --out "$tmp/rf.png" --from 9.999s --to 10.003s --fps 1000
+n=$(ls "$tmp" | grep -c '^rf-[0-9][0-9][0-9][0-9]\.png$')
+[ "$n" = 5 ] && ok || bad "producer frames: $n, wanted 5"
 
 # 3. Frames: numbered PATH-0001.png ..., or a printf pattern.
 expect_exit 0 "frames" "$kraftlab" render $q --out "$tmp/f.png" --from 1s --to 1.1s --fps 100

@@ -68,6 +68,25 @@ rc=$?
 [ "$rc" = 0 ] && ok || bad "scripted tour exited $rc: $(cat "$d/err2")"
 grep -q "^session trace_hash" "$d/out2" && ok || bad "the scripted tour printed no hash"
 
+# 2b. A scenario with a producer: click its box (the inspector), a node, scrub over the
+# crash and its error badge; the window closes cleanly.
+cat >"$d/producer.input" <<'IN'
+0 key space
+20 click producer:checkout
+25 key period
+30 click timeline:10.001s
+35 click producer:checkout
+40 click timeline:22.5s
+45 click node:1
+46 key Escape
+50 quit
+IN
+xvfb_run "$kraftlab" watch tests/viz/producers.json --no-tour --fixed-step 16ms \
+    --input "$d/producer.input" >"$d/out5" 2>"$d/err5"
+rc=$?
+[ "$rc" = 0 ] && ok || bad "producer session exited $rc: $(cat "$d/err5")"
+grep -q "names nothing" "$d/err5" && bad "producer:checkout named nothing: $(cat "$d/err5")" || ok
+
 # 3. Bad input files are rejected with file:line and exit 2.
 printf '5 click\n' >"$d/bad.input"
 xvfb_run "$kraftlab" watch scenarios/quickstart.json --input "$d/bad.input" >/dev/null 2>"$d/err3"
