@@ -41,7 +41,7 @@ static const char run_help[] =
     "  --perfetto FILE   write the run as Chrome trace-event JSON for ui.perfetto.dev\n"
     "  --plot FILE.png   draw a chart over virtual time: raft epoch, leader, metadata HW,\n"
     "                    fenced brokers, messages in flight, unavailable spans, faults\n"
-    "  --json            print the run summary as JSON (docs/summary.md) instead\n"
+    "  --json            print the run summary as JSON (docs/guide.md) instead\n"
     "  --quiet           print only the totals, not the story\n"
     "\n"
     "Exit: 0 ok; 1 an expectation failed or an invariant was violated; 2 bad input;\n"

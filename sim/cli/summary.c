@@ -422,6 +422,83 @@ static json_int_t get_int(json_t *s, const char *path)
     return json_integer_value(cli_summary_get(s, path));
 }
 
+static double get_real(json_t *s, const char *path)
+{
+    json_t *v = cli_summary_get(s, path);
+    return json_is_number(v) ? json_number_value(v) : 0.0;
+}
+
+/* The partitions, producers, records and groups lines, when the scenario has them. */
+static void print_data_plane(FILE *out, json_t *s, const sim_world *w)
+{
+    if (w->has_topics)
+        fprintf(
+            out,
+            "partitions: %" JSON_INTEGER_FORMAT " (%" JSON_INTEGER_FORMAT
+            " offline, %" JSON_INTEGER_FORMAT " under-replicated at the end); %" JSON_INTEGER_FORMAT
+            " leader election(s), %" JSON_INTEGER_FORMAT " unclean\n",
+            get_int(s, "partitions.total"), get_int(s, "partitions.offline"),
+            get_int(s, "partitions.under_replicated"), get_int(s, "partitions.leader_elections"),
+            get_int(s, "partitions.unclean_elections"));
+    if (w->has_producers) {
+        fprintf(out,
+                "producers: %" JSON_INTEGER_FORMAT " sent, %" JSON_INTEGER_FORMAT
+                " acked, %" JSON_INTEGER_FORMAT
+                " failed; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+                get_int(s, "producers.sent"), get_int(s, "producers.acked"),
+                get_int(s, "producers.failed"), get_real(s, "producers.latency_ms.p50"),
+                get_real(s, "producers.latency_ms.p99"), get_real(s, "producers.latency_ms.max"));
+        json_t *errs = json_object_get(json_object_get(s, "producers"), "errors");
+        const char *key;
+        json_t *v;
+        bool any = false;
+        json_object_foreach(errs, key, v)
+        {
+            if (json_integer_value(v) == 0) continue;
+            fprintf(out, "%s %s %" JSON_INTEGER_FORMAT, any ? "," : "  errors:", key,
+                    json_integer_value(v));
+            any = true;
+        }
+        if (any) fprintf(out, "\n");
+        fprintf(out,
+                "records: %" JSON_INTEGER_FORMAT " acked, %" JSON_INTEGER_FORMAT
+                " acked and lost, %" JSON_INTEGER_FORMAT " duplicated, %" JSON_INTEGER_FORMAT
+                " unconfirmed (acks=0), %" JSON_INTEGER_FORMAT " unavailable\n",
+                get_int(s, "records.acked"), get_int(s, "records.acked_lost"),
+                get_int(s, "records.duplicates"), get_int(s, "records.unconfirmed"),
+                get_int(s, "records.unavailable"));
+        size_t i;
+        json_t *l;
+        json_array_foreach(cli_summary_get(s, "records.lost"), i, l)
+        {
+            if (i == 3) {
+                fprintf(out, "  ... (records.lost in --json lists up to 32)\n");
+                break;
+            }
+            fprintf(out,
+                    "  lost: %s offset %" JSON_INTEGER_FORMAT
+                    " from %s, acked at %.3f s, gone at %.3f s\n",
+                    json_string_value(json_object_get(l, "partition")), get_int(l, "offset"),
+                    json_string_value(json_object_get(l, "producer")),
+                    get_real(l, "acked_ms") / 1000.0, get_real(l, "lost_ms") / 1000.0);
+        }
+    }
+    size_t i;
+    json_t *g;
+    json_array_foreach(cli_summary_get(s, "consumers.groups"), i, g)
+    {
+        fprintf(out,
+                "group %s: %s, generation %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT
+                " rebalance(s); consumed %" JSON_INTEGER_FORMAT
+                ", redelivered %" JSON_INTEGER_FORMAT ", skipped %" JSON_INTEGER_FORMAT
+                ", lag %" JSON_INTEGER_FORMAT ", paused %" JSON_INTEGER_FORMAT " partition-ms\n",
+                json_string_value(json_object_get(g, "group")),
+                json_string_value(json_object_get(g, "state")), get_int(g, "generation"),
+                get_int(g, "rebalances"), get_int(g, "consumed"), get_int(g, "redelivered"),
+                get_int(g, "skipped"), get_int(g, "lag"), get_int(g, "paused_ms"));
+    }
+}
+
 void cli_summary_print_human(FILE *out, json_t *s, const sim_world *w)
 {
     const double virtual_s = (double)get_int(s, "virtual_ms") / 1000.0;
@@ -452,6 +529,7 @@ void cli_summary_print_human(FILE *out, json_t *s, const sim_world *w)
                 json_is_true(fenced) ? ",fenced" : "");
     }
     fprintf(out, "\n");
+    print_data_plane(out, s, w);
     uint32_t failed = 0;
     json_t *inv;
     json_array_foreach(json_object_get(s, "invariants"), i, inv)
