@@ -18,6 +18,7 @@
 #include <string.h>
 
 static void c_run(kg_set *s, kg_consumer *c);
+static void lose_partitions(kg_set *s, kg_consumer *c);
 
 static const kg_group_spec *spec_of(const kg_set *s, const kg_consumer *c)
 {
@@ -76,7 +77,7 @@ static void coordinator_lost(kg_set *s, kg_consumer *c)
 static bool send_coord(kg_set *s, kg_consumer *c, kg__req kind, kg_msg_kind msg, void *body,
                        uint32_t bytes)
 {
-    SIM_ASSERT(c->coord_request == KG__REQ_NONE && c->coordinator >= 0);
+    if (c->coord_request != KG__REQ_NONE || c->coordinator < 0) return false;
     kg_req *h = body;
     h->request = ++c->request;
     if (!send_to(s, c, c->coordinator, msg, body, bytes)) {
@@ -228,6 +229,7 @@ static void sync_answered(kg_set *s, kg_consumer *c, const kg_sync_resp *r)
         c->state = KG_C_FAILED;
         return;
     }
+    if (e == KG_ERR_UNKNOWN_MEMBER_ID || e == KG_ERR_ILLEGAL_GENERATION) lose_partitions(s, c);
     if (e != KG_ERR_NONE) {
         c->state = KG_C_JOINING;
         return;
@@ -261,19 +263,35 @@ static void sync_answered(kg_set *s, kg_consumer *c, const kg_sync_resp *r)
                  KG__T_HEARTBEAT, 0, c->group, c->slot, c->process_incarnation);
 }
 
+/* The member's generation is no longer the group's (ILLEGAL_GENERATION,
+ * UNKNOWN_MEMBER_ID, a poll timeout): its partitions are lost, not revoked, under either
+ * protocol (ConsumerCoordinator.onJoinPrepare → onPartitionsLost), so it neither keeps
+ * consuming them nor reports them as owned when it rejoins. */
+static void lose_partitions(kg_set *s, kg_consumer *c)
+{
+    memset(&c->owned, 0, sizeof c->owned);
+    c->owned_generation = -1;
+    c->generation = -1;
+    for (uint32_t p = 0; p < s->groups[c->group].partition_count; p++)
+        c->pos[p] = (kg_partition_pos){.position = -1};
+}
+
 static void heartbeat_answered(kg_set *s, kg_consumer *c, const kg_resp *r)
 {
     switch (kg__error_of(r->error)) {
     case KG_ERR_NONE:
         return;
     case KG_ERR_REBALANCE_IN_PROGRESS:
+        c->rejoin_needed = true;
+        return;
     case KG_ERR_ILLEGAL_GENERATION:
+        lose_partitions(s, c);
         c->rejoin_needed = true;
         return;
     case KG_ERR_UNKNOWN_MEMBER_ID:
         c->incarnation = 0;
+        lose_partitions(s, c);
         c->rejoin_needed = true;
-        memset(&c->owned, 0, sizeof c->owned); /* lost: nothing is ours any more */
         return;
     case KG_ERR_FENCED_INSTANCE_ID:
         c->state = KG_C_FAILED;
@@ -316,9 +334,13 @@ static void commit_answered(kg_set *s, kg_consumer *c, const kg_offsets_msg *r)
             if (c->sending_pos[p] >= 0) c->commit_pos[p] = c->sending_pos[p];
     } else if (e == KG_ERR_NOT_COORDINATOR || e == KG_ERR_COORDINATOR_NOT_AVAILABLE) {
         coordinator_lost(s, c);
-    } else if (e == KG_ERR_REBALANCE_IN_PROGRESS || e == KG_ERR_ILLEGAL_GENERATION ||
-               e == KG_ERR_UNKNOWN_MEMBER_ID) {
-        c->rejoin_needed = true; /* CommitFailedException: the partitions moved on */
+    } else if (e == KG_ERR_REBALANCE_IN_PROGRESS) {
+        c->rejoin_needed = true;
+    } else if (e == KG_ERR_ILLEGAL_GENERATION || e == KG_ERR_UNKNOWN_MEMBER_ID) {
+        /* CommitFailedException: the partitions moved on without this member. */
+        if (e == KG_ERR_UNKNOWN_MEMBER_ID) c->incarnation = 0;
+        lose_partitions(s, c);
+        c->rejoin_needed = true;
     }
     for (uint32_t p = 0; p < KG_PARTITIONS_MAX; p++) c->sending_pos[p] = -1;
 }
@@ -562,6 +584,7 @@ static void coordinator_step(kg_set *s, kg_consumer *c)
     if (c->coord_request != KG__REQ_NONE) return;
     if (c->commit_waiting) {
         if (commit_positions(s, c)) return;
+        if (c->coordinator < 0) return; /* refused: find the coordinator first */
         c->commit_waiting = false;
     }
     const bool eager =
@@ -570,6 +593,7 @@ static void coordinator_step(kg_set *s, kg_consumer *c)
     if (c->state == KG_C_STABLE && c->rejoin_needed && !(eager && c->processing)) {
         /* Auto commit before a rebalance (ConsumerCoordinator.onJoinPrepare). */
         if (sp->commit == KG_COMMIT_AUTO && commit_positions(s, c)) return;
+        if (c->coordinator < 0) return;
         prepare_join(s, c);
     }
     if (c->state == KG_C_JOINING) {
@@ -646,6 +670,7 @@ static void check_poll_interval(kg_set *s, kg_consumer *c)
     if (s->engine->now - c->last_poll_us <= sp->rebalance_timeout_us) return;
     leave_group(s, c);
     if (!sp->static_members) c->incarnation = 0;
+    lose_partitions(s, c);
     c->rejoin_needed = true;
     c->last_poll_us = s->engine->now;
 }

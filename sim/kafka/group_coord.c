@@ -864,14 +864,16 @@ static uint32_t fill_fetch(kg_set *s, uint32_t b, const kg_fetch_msg *r, kg_fetc
             a->count = 0;
             continue;
         }
-        if (from < v.log_start || from > v.hw) {
+        /* Out of range is judged against the log end (UnifiedLog.read); a consumer reads
+         * only below the HW, so a new leader whose HW lags answers nothing yet. */
+        if (from < v.log_start || from > v.leo) {
             a->error = (int16_t)kg_error_code(KG_ERR_OFFSET_OUT_OF_RANGE);
             continue;
         }
-        const int64_t n = v.hw - from;
+        const int64_t n = v.hw > from ? v.hw - from : 0;
         a->offset = from;
         a->count = (uint32_t)(n < KG_FETCH_RECORDS_MAX ? n : KG_FETCH_RECORDS_MAX);
-        if (from + a->count > v.hw) s->read_violations++;
+        if (a->count > 0 && from + a->count > v.hw) s->read_violations++;
         records += a->count;
     }
     return records;

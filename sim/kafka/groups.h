@@ -306,7 +306,7 @@ typedef enum kg_event {
 typedef struct kg_partition_view {
     int32_t leader; /* broker id, -1 none */
     bool is_leader; /* the asked broker leads it now (its replica) */
-    int64_t log_start, hw;
+    int64_t log_start, hw, leo;
 } kg_partition_view;
 
 typedef struct kg_ops {

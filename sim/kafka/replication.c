@@ -604,7 +604,14 @@ bool repl_produce(repl *r, uint32_t b, const repl_produce_req *req, repl_produce
     repl_waiting *ws = r->brokers[b].waiting;
     uint32_t slot = 0;
     while (slot < r->cfg.produce_waiting_max && ws[slot].used) slot++;
-    SIM_ASSERT(slot < r->cfg.produce_waiting_max); /* sized: producers x max.in.flight */
+    if (slot == r->cfg.produce_waiting_max) {
+        /* The purgatory is bounded here (not in Kafka): a request beyond it is answered
+         * as if its produce timeout had passed. The world sizes it for every client's
+         * in-flight requests several times over, so only a pathological run gets here. */
+        out->error = REPL_ERR_REQUEST_TIMED_OUT;
+        produce_answer(r, b, out);
+        return true;
+    }
     repl_waiting *w = &ws[slot];
     *w = (repl_waiting){.used = true,
                         .req = *req,

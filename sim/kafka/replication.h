@@ -84,7 +84,9 @@
  *   fetches, quotas, replica.fetch.min.bytes > 1, fetch session eviction, log recovery
  *   scanning (a crash keeps everything; a power-off loses exactly the unflushed tail),
  *   Eligible Leader Replicas, segment.ms rolling, log compaction, AlterPartition retries
- *   (a lost request is forgotten when newer metadata arrives), DUPLICATE_SEQUENCE_NUMBER.
+ *   (a lost request is forgotten when newer metadata arrives), DUPLICATE_SEQUENCE_NUMBER;
+ *   the produce purgatory is bounded (produce_waiting_max; beyond it a request is
+ *   answered REQUEST_TIMED_OUT at once).
  */
 #ifndef KAFKA_REPLICATION_H
 #define KAFKA_REPLICATION_H

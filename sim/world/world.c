@@ -1026,6 +1026,7 @@ static kg_partition_view kg_view_cb(void *ctx, int32_t broker_id, uint32_t p)
         const repl_replica *x = repl_replica_get(&w->repl, b, p);
         v.is_leader = x->role == REPL_ROLE_LEADER;
         v.hw = x->hw;
+        v.leo = x->leo;
         v.log_start = x->log_start;
     }
     return v;
@@ -1213,8 +1214,12 @@ static repl_config repl_config_from(const scn_config *cfg)
     rc.segments_max = REPL_SEGMENTS;
     /* A broker parks at most what every producer can have in flight to it. */
     rc.produce_waiting_max = REPL_PRODUCE_WAITING;
+    /* A client that gave up on a request (timeout, broken connection) sends new ones while
+     * the broker still holds the old until their timeout: room for several rounds. */
     for (uint32_t i = 0; i < cfg->producer_count; i++)
-        rc.produce_waiting_max += cfg->producers[i].max_in_flight;
+        rc.produce_waiting_max += 4u * cfg->producers[i].max_in_flight;
+    for (uint32_t g = 0; g < cfg->group_count; g++)
+        rc.produce_waiting_max += 4u * cfg->groups[g].members_max + 8u; /* commits, metadata */
     return rc;
 }
 
