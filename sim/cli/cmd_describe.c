@@ -294,7 +294,7 @@ static void i64_or_dash(int64_t v, char *buf, size_t size)
 static bool group_state_line(const char *group, const kg_coord *c, uint32_t rows)
 {
     if (c == NULL || c->state == KG_STATE_DEAD) {
-        fprintf(stderr, "\nConsumer group '%s' does not exist.\n", group);
+        printf("\nError: Consumer group '%s' does not exist.\n", group); /* printError */
         return false;
     }
     if (c->state == KG_STATE_EMPTY)
@@ -324,9 +324,7 @@ static void describe_group_offsets(const sim_world *w, uint32_t g)
      * partitions by partition number. */
     uint32_t order[KG_MEMBERS_MAX], count = 0;
     for (uint32_t i = 0; c != NULL && i < KG_MEMBERS_MAX; i++)
-        if (c->members[i].present && c->state != KG_STATE_PREPARING_REBALANCE &&
-            member_partitions(&c->members[i], sp) > 0)
-            order[count++] = i;
+        if (c->members[i].present && member_partitions(&c->members[i], sp) > 0) order[count++] = i;
     for (uint32_t i = 1; i < count; i++)
         for (uint32_t j = i; j > 0 && member_partitions(&c->members[order[j]], sp) >
                                           member_partitions(&c->members[order[j - 1]], sp);
@@ -451,7 +449,7 @@ static void describe_group_state(const sim_world *w, uint32_t g)
              coordinator);
     const int cw = (int)strlen(coord) > 25 ? (int)strlen(coord) : 25;
     const int gw = (int)strlen(sp->id) > 15 ? (int)strlen(sp->id) : 15;
-    const char *strategy = c->protocol >= 0 && c->state != KG_STATE_EMPTY
+    const char *strategy = c->protocol >= 0 && c->state == KG_STATE_STABLE
                                ? kasg_strategy_name((kasg_strategy)c->protocol)
                                : "-";
     char count[16];

@@ -626,6 +626,10 @@ static void consume_step(kg_set *s, kg_consumer *c)
     const kg_group_spec *sp = spec_of(s, c);
     const sim_time now = s->engine->now;
     if (c->processing || c->commit_waiting) return;
+    /* An eager member due to rejoin does that in this poll, not another batch. */
+    if (c->rejoin_needed &&
+        kasg_protocol_select(sp->strategies, sp->strategy_count) == KASG_PROTOCOL_EAGER)
+        return;
     c->last_poll_us = now;
     if (sp->commit == KG_COMMIT_BEFORE_PROCESSING && c->coord_request != KG__REQ_NONE) return;
     if (poll_batch(s, c)) {
@@ -869,4 +873,9 @@ size_t kg__workspace_bound(const kg_group_spec *groups, uint32_t group_count)
         }
     }
     return most * 2u + 4096u;
+}
+
+void kg__commit_on_close(kg_set *s, kg_consumer *c)
+{
+    commit_positions(s, c);
 }

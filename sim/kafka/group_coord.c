@@ -351,7 +351,12 @@ static void park_join(kg_set *s, uint32_t b, uint32_t g, uint32_t slot, const kg
     m->join_request = r->h.request;
     m->owned = r->owned;
     m->owned_generation = r->owned_generation;
-    if (c->initial_delay) c->joined_in_delay = true;
+    /* InitialDelayedJoin waits again only when a member joins after the one whose join
+     * started the delay (a lone member waits one delay). */
+    uint32_t joined = 0;
+    for (uint32_t i = 0; i < KG_MEMBERS_MAX; i++)
+        joined += c->members[i].present && c->members[i].joined;
+    if (c->initial_delay && joined > 1) c->joined_in_delay = true;
     check_join_complete(s, b, g);
 }
 

@@ -71,6 +71,8 @@ void kg__consumer_deliver(kg_set *s, kg_msg_kind kind, int32_t from, int32_t to,
                           uint32_t bytes);
 void kg__timer_cb(void *ctx, int32_t endpoint, uint64_t arg);
 bool kg__consuming(const kg_set *s, const kg_consumer *c);
+/* close(): the last auto commit (its answer is not awaited). */
+void kg__commit_on_close(kg_set *s, kg_consumer *c);
 void kg__consumer_timer(kg_set *s, kg__timer kind, uint32_t g, uint32_t slot, uint32_t token);
 
 #endif

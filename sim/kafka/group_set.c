@@ -153,9 +153,14 @@ bool kg_remove_consumer(kg_set *s, uint32_t g, int32_t slot, bool graceful)
     kg_consumer *c = kg__consumer(s, g, (uint32_t)slot);
     if (c->state == KG_C_DOWN) return false;
     if (graceful && c->state != KG_C_FAILED) {
-        /* close(): a last auto commit (not awaited here) and LeaveGroup for a dynamic
-         * member; a static member just stops heartbeating (KIP-345). */
+        /* close(): with auto commit, a last commit of the consumed positions
+         * (maybeAutoCommitOffsetsSync), then LeaveGroup for a dynamic member; a static
+         * member just stops heartbeating (KIP-345). Both requests go out on the same
+         * connection, so the coordinator sees the commit first. */
         const kg_group_spec *sp = &s->groups[g];
+        if (sp->commit == KG_COMMIT_AUTO && c->coordinator >= 0 && c->incarnation != 0 &&
+            c->coord_request == KG__REQ_NONE)
+            kg__commit_on_close(s, c);
         if (!sp->static_members && c->coordinator >= 0 && c->incarnation != 0) {
             kg_req r = {.group = g,
                         .slot = (uint32_t)slot,

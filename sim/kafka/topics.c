@@ -204,11 +204,15 @@ static bool propose_entry(kafka_topics *t, int32_t ctrl_ep, uint16_t type, int32
     raft_node *rn = raft_node_by_endpoint(t->raft, ctrl_ep);
     const uint32_t index = t->entry_count;
     t->entries[index] = *en;
+    /* Counted before proposing: with a single voter the record commits, and is applied
+     * by every node's image, inside raft_propose. */
+    t->entry_count++;
     int64_t offset = -1;
     if (raft_propose(t->raft, rn, type, (int32_t)en->partition_index, reason, (int64_t)index,
-                     &offset) != SIM_OK)
+                     &offset) != SIM_OK) {
+        t->entry_count--;
         return false;
-    t->entry_count++;
+    }
     const raft_record *rec = &rn->log[offset];
     apply_to(t, c->view, c->exists, c->topic_created, rec);
     if (offset_out != NULL) *offset_out = offset;

@@ -670,7 +670,6 @@ static const consumer_int_config consumer_ints[] = {
     {"heartbeat.interval.ms", 1, MS_MAX, CONSUMER_FIELD(heartbeat_interval_ms)},
     {"max.poll.interval.ms", 1, MS_MAX, CONSUMER_FIELD(max_poll_interval_ms)},
     {"max.poll.records", 1, INT32_MAX, CONSUMER_FIELD(max_poll_records)},
-    {"fetch.min.bytes", 0, INT32_MAX, CONSUMER_FIELD(fetch_min_bytes)},
     {"fetch.max.wait.ms", 1, MS_MAX, CONSUMER_FIELD(fetch_max_wait_ms)},
     {"auto.commit.interval.ms", 0, MS_MAX, CONSUMER_FIELD(auto_commit_interval_ms)},
     {"request.timeout.ms", 1, MS_MAX, CONSUMER_FIELD(request_timeout_ms)},
@@ -686,6 +685,7 @@ static const consumer_int_config consumer_ints[] = {
 
 /* Consumer configs of Kafka 4.0 that this build does not model. */
 static const later_config consumer_later[] = {
+    {"fetch.min.bytes", KT_INT}, /* a fetch answers as soon as one record is there */
     {"client.id", KT_STRING},
     {"client.rack", KT_STRING},
     {"isolation.level", KT_STRING},

@@ -14,7 +14,10 @@ Goal: editors that validate with docs/schema/scenario.schema.json agree with kra
      below its minimum, above its maximum, of the wrong type, not in its enum; unknown
      keys; KIP-679 conflicts; unknown actions, metrics and checkers) must be rejected by
      the schema and by `kraftlab check` (exit 2); the same keys set to their documented
-     bounds must be accepted by both (exit 0).
+     bounds must be accepted by both (exit 0). The same for a shipped scenario with consumer
+     groups: every group key, every consumer config, poison records, the commit modes, the
+     group broker configs, add_consumer / remove_consumer, the coordinator:GROUP and
+     GROUP/N targets, group metrics and checkers.
   `args` files (--set overrides) are the loader's concern and are ignored here.
 Method: Debian's python3-jsonschema. Run from the repository root with /usr/bin/python3
   (a pyenv python3 on PATH may lack the module), after `make` (part 4 runs
@@ -204,6 +207,131 @@ def mutations(schema, base, base_name):
     return found
 
 
+def group_mutations(schema, base, base_name):
+    """(description, document, the schema should accept it) for part 4, on a scenario with
+    consumer groups. The timeline is dropped first so member numbers stay free to change."""
+    defs = schema["$defs"]
+    base = copy.deepcopy(base)
+    base["timeline"] = []
+    base["cluster"].setdefault("config", {})
+    grp = ["consumer_groups", 0]
+    name = base["consumer_groups"][0]["group"]
+    topic = base["consumer_groups"][0]["topics"][0]
+    found = []
+
+    def add(path, value, valid):
+        shown = "(deleted)" if value is DELETE else json.dumps(value)
+        found.append(("%s: %s = %s" % (base_name, "/".join(map(str, path)), shown),
+                      set_path(base, path, value), valid))
+
+    # Consumer configs: every one refuses what its type and range refuse; the modelled ones
+    # take their bounds (heartbeat and session are bound to each other: below).
+    for key, prop in defs["consumer_config"]["properties"].items():
+        path = grp + ["config", key]
+        for v in bad_values(prop):
+            add(path, v, False)
+        if key in ("heartbeat.interval.ms", "session.timeout.ms"):
+            continue
+        if "description" in prop and "not model yet" in prop["description"]:
+            continue
+        for v in good_values(prop):
+            add(path, v, True)
+    cfg = grp + ["config"]
+    found.append(("%s: heartbeat.interval.ms 9999 < session.timeout.ms 10000" % base_name,
+                  set_path(base, cfg, {"session.timeout.ms": 10000,
+                                       "heartbeat.interval.ms": 9999}), True))
+    for v in ("range", "cooperative-sticky, range", " sticky ,roundrobin ", ["sticky"],
+              "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+              ["range", "org.apache.kafka.clients.consumer.StickyAssignor"]):
+        add(cfg + ["partition.assignment.strategy"], v, True)
+    for v in ("rangee", "", "range,", [], ["range", "range"], ["range", 5], 5,
+              "com.example.MyAssignor"):
+        add(cfg + ["partition.assignment.strategy"], v, False)
+    add(cfg + ["group.protocol"], "CLASSIC", True)
+    add(cfg + ["group.protocol"], "consumer", False)
+    add(cfg + ["group.remote.assignor"], "", True)
+    add(cfg + ["group.remote.assignor"], "uniform", False)
+    for key in ("group.id", "group.instance.id", "session.timeout", "linger.ms",
+                "min.insync.replicas"):
+        add(cfg + [key], "x" if key.startswith("group.") else 5, False)
+    add(cfg, [], False)
+    # Commit modes: "auto" needs enable.auto.commit.
+    for mode in ("auto", "after_processing", "before_processing"):
+        add(grp + ["commit"], mode, True)
+    for mode in ("after_processing", "before_processing"):
+        doc = set_path(base, grp + ["commit"], mode)
+        doc = set_path(doc, cfg, {"enable.auto.commit": False})
+        found.append(("%s: commit %s with enable.auto.commit false" % (base_name, mode), doc,
+                      True))
+    doc = set_path(set_path(base, grp + ["commit"], "auto"), cfg, {"enable.auto.commit": False})
+    found.append(("%s: commit auto with enable.auto.commit false" % base_name, doc, False))
+    add(grp + ["commit"], "sometimes", False)
+    # The group's own keys.
+    for key, prop in defs["consumer_group"]["properties"].items():
+        if "$ref" in prop:
+            continue
+        for v in bad_values(prop):
+            add(grp + [key], v, False)
+    for key in ("members", "static"):
+        for v in good_values(defs["consumer_group"]["properties"][key]):
+            add(grp + [key], v, True)
+    for v in ("", "has space", "x" * 65, "a/b"):
+        add(grp + ["group"], v, False)
+    add(grp + ["group"], "x" * 64, True)
+    add(grp + ["group"], DELETE, False)
+    add(grp + ["topics"], DELETE, False)
+    for v in ([], topic, [topic, topic], [5]):
+        add(grp + ["topics"], v, False)
+    for key in ("processing", "start"):
+        add(grp + [key], "5 parsecs", False)
+        add(grp + [key], "2ms", True)
+    add(grp + ["member"], 1, False)
+    good_poison = {"partition": topic + "-0", "offset": 5, "policy": "skip"}
+    for policy in ("skip", "retry", "stop"):
+        add(grp + ["poison"], dict(good_poison, policy=policy), True)
+    for bad in (dict(good_poison, policy="drop"), dict(good_poison, offset=-1),
+                dict(good_poison, partition=topic), dict(good_poison, every="1s"),
+                {"partition": topic + "-0", "policy": "skip"}, [good_poison]):
+        add(grp + ["poison"], bad, False)
+    add(["consumer_groups"], [dict(base["consumer_groups"][0], group="g%d" % i)
+                              for i in range(9)], False)
+    add(["consumer_groups"], name, False)
+    # Group broker configs in cluster.config.
+    for key in ("group.initial.rebalance.delay.ms", "group.min.session.timeout.ms",
+                "group.max.session.timeout.ms", "offsets.topic.num.partitions",
+                "offsets.topic.replication.factor"):
+        prop = defs["kafka_config"]["properties"][key]
+        for v in bad_values(prop):
+            add(["cluster", "config", key], v, False)
+        for v in good_values(prop):
+            add(["cluster", "config", key], v, True)
+    # Consumer actions and targets.
+    tl = ["timeline"]
+    add(tl, [{"at": "1s", "do": "add_consumer", "group": name}], True)
+    add(tl, [{"at": "1s", "do": "add_consumer", "group": name, "member": 0}], False)
+    add(tl, [{"at": "1s", "do": "add_consumer"}], False)
+    add(tl, [{"at": "1s", "do": "remove_consumer", "group": name}], True)
+    add(tl, [{"at": "1s", "do": "remove_consumer", "group": name, "member": 0,
+              "graceful": False, "label": "gone"}], True)
+    add(tl, [{"at": "1s", "do": "remove_consumer", "group": name, "graceful": "no"}], False)
+    add(tl, [{"at": "1s", "do": "remove_consumer", "group": name, "member": -1}], False)
+    add(tl, [{"at": "1s", "do": "remove_consumer", "group": name, "node": 1}], False)
+    add(tl, [{"at": "1s", "do": "crash", "node": "coordinator:" + name}], True)
+    add(tl, [{"at": "1s", "do": "crash", "node": name + "/0"}], False)
+    add(tl, [{"at": "1s", "do": "isolate", "node": name + "/0"}], True)
+    add(tl, [{"at": "1s", "do": "cut", "from": name + "/0", "to": "coordinator:" + name}], True)
+    add(tl, [{"at": "1s", "do": "partition", "sides": [[name + "/0"], [1, 2]]}], True)
+    add(["expect"], [{"metric": "consumers.groups.%s.paused_ms" % name, "lt": 1}], True)
+    add(["expect"], [{"metric": "consumers.groups.0.redelivered", "eq": 0}], True)
+    add(["expect"], [{"metric": "consumers.groups.%s.paused" % name, "lt": 1}], False)
+    for checker in ("group_single_owner", "committed_offsets_monotonic",
+                    "consumers_read_below_hw"):
+        add(["invariants"], {"disable": [checker]}, True)
+        add(["expect"], [{"metric": "invariants.%s.violations" % checker, "eq": 0}], True)
+    add(["invariants"], {"disable": ["group_single_ownr"]}, False)
+    return found
+
+
 def loader_verdict(doc):
     """kraftlab check's exit code on doc (written to a temporary file)."""
     fd, path = tempfile.mkstemp(suffix=".json", prefix="schema-test-")
@@ -275,13 +403,20 @@ def main():
             continue
         if isinstance(doc, dict) and doc.get("producers"):
             bases.append((path, doc))
+    group_bases = [(p, d) for p, d in bases if d.get("consumer_groups")]
     if not bases:
         fail("no shipped scenario has producers: part 4 has nothing to mutate")
     elif not os.access(KRAFTLAB, os.X_OK):
         fail("%s is not an executable: build it first (make) or pass its path" % KRAFTLAB)
     else:
         path, base = bases[0]
-        for desc, doc, valid in mutations(schema, base, os.path.basename(path)):
+        cases = mutations(schema, base, os.path.basename(path))
+        if group_bases:
+            gpath, gbase = group_bases[0]
+            cases += group_mutations(schema, gbase, os.path.basename(gpath))
+        else:
+            fail("no shipped scenario has consumer groups: part 4 cannot mutate one")
+        for desc, doc, valid in cases:
             schema_ok = first_error(validator, doc) is None
             rc = loader_verdict(doc)
             want_rc = 0 if valid else 2
