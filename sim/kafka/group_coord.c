@@ -129,12 +129,19 @@ void kg_member_id(const kg_set *s, uint32_t group, uint32_t slot, uint32_t incar
                   size_t size)
 {
     SIM_ASSERT(group < s->group_count && slot < KG_MEMBERS_MAX);
-    /* Kafka: clientId "-" UUID, with clientId "consumer-<group>-<n>". The UUID is drawn
-     * from the member's (slot, incarnation) so every node prints the same. */
+    /* Kafka: clientId "-" UUID for a dynamic member, with clientId
+     * "consumer-<group>-<n>"; groupInstanceId "-" UUID for a static one (KIP-345). The
+     * UUID is drawn from the member's (slot, incarnation) so every node prints the same. */
     uint64_t x = ((uint64_t)group << 48) ^ ((uint64_t)slot << 32) ^ incarnation ^ s->id_salt;
     const uint64_t a = sim_splitmix64(&x), b = sim_splitmix64(&x);
-    snprintf(buf, size, "consumer-%s-%u-%08x-%04x-%04x-%04x-%012llx", s->groups[group].id, slot + 1,
-             (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xFFFFu, 0x4000u | ((unsigned)a & 0x0FFFu),
+    char prefix[KG_MEMBER_ID_BYTES];
+    if (s->groups[group].static_members) {
+        snprintf(prefix, sizeof prefix, "%s-%u", s->groups[group].id, slot);
+    } else {
+        snprintf(prefix, sizeof prefix, "consumer-%s-%u", s->groups[group].id, slot + 1);
+    }
+    snprintf(buf, size, "%.60s-%08x-%04x-%04x-%04x-%012llx", prefix, (unsigned)(a >> 32),
+             (unsigned)(a >> 16) & 0xFFFFu, 0x4000u | ((unsigned)a & 0x0FFFu),
              0x8000u | ((unsigned)(b >> 48) & 0x3FFFu),
              (unsigned long long)(b & 0xFFFFFFFFFFFFull));
 }

@@ -75,6 +75,24 @@ describe_case describe-quorum-dedicated scenarios/dedicated-fencing.json --at 30
 describe_case describe-topics-before-crash scenarios/isr-shrink-and-grow.json --at 5s topics
 describe_case describe-topics-after-crash scenarios/isr-shrink-and-grow.json --at 20s topics
 describe_case describe-topics-rejoined scenarios/isr-shrink-and-grow.json --at 35s topics
+# kafka-consumer-groups.sh --describe (offsets, --members, --state); the state messages
+# go to stderr, which describe_case captures. A Stable group whose fifth member has no
+# partition (#PARTITIONS 0):
+G=scenarios/five-consumers-four-partitions.json
+describe_case describe-groups-stable "$G" --at 15s groups
+describe_case describe-groups-stable-members "$G" --at 15s groups --members
+describe_case describe-groups-stable-state "$G" --at 15s groups --state
+# One second after a member of each group left: audit (LeaveGroup) is rebalancing,
+# billing (crashed member) still lists it until its session expires.
+G=scenarios/consumer-crash-vs-leave.json
+describe_case describe-groups-member-left "$G" --at 21s groups
+describe_case describe-groups-member-left-members "$G" --at 21s groups --members
+describe_case describe-groups-member-left-state "$G" --at 21s groups --state
+# An Empty group (has no active members: committed offsets only, '-' for the owner) and
+# static members (the GROUP-INSTANCE-ID column).
+describe_case describe-groups-empty scenarios/poison-pill.json --at 20s groups
+describe_case describe-groups-static-members scenarios/static-membership-session-timeout.json \
+    --at 10s groups --members
 
 # 4. The trace file: header, events, end line with the same hash as the summary.
 tf=$(mktemp)
