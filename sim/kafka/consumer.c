@@ -109,6 +109,7 @@ static void prepare_join(kg_set *s, kg_consumer *c)
     }
     c->state = KG_C_JOINING;
     c->rejoin_needed = false;
+    c->join_committed = false;
 }
 
 static void send_join(kg_set *s, kg_consumer *c)
@@ -536,7 +537,10 @@ static bool coordinator_needed(kg_set *s, kg_consumer *c)
 {
     if (c->coordinator >= 0) return false;
     if (c->coord_request != KG__REQ_NONE) return true;
-    if (s->engine->now < c->retry_at_us) return true;
+    if (s->engine->now < c->retry_at_us) {
+        wake_at(s, c, c->retry_at_us); /* an earlier wake may have used the timer */
+        return true;
+    }
     /* FindCoordinator to the next broker that accepts a connection. */
     for (uint32_t k = 0; k < s->broker_count; k++) {
         const int32_t broker = s->broker_ids[c->find_cursor++ % s->broker_count];
@@ -591,8 +595,12 @@ static void coordinator_step(kg_set *s, kg_consumer *c)
         kasg_protocol_select(sp->strategies, sp->strategy_count) == KASG_PROTOCOL_EAGER;
     /* Eager members revoke at their next poll, after the batch in hand. */
     if (c->state == KG_C_STABLE && c->rejoin_needed && !(eager && c->processing)) {
-        /* Auto commit before a rebalance (ConsumerCoordinator.onJoinPrepare). */
-        if (sp->commit == KG_COMMIT_AUTO && commit_positions(s, c)) return;
+        /* One auto commit before a rebalance (ConsumerCoordinator.onJoinPrepare:
+         * maybeAutoCommitOffsetsSync), then the JoinGroup. */
+        if (sp->commit == KG_COMMIT_AUTO && !c->join_committed) {
+            c->join_committed = true;
+            if (commit_positions(s, c)) return;
+        }
         if (c->coordinator < 0) return;
         prepare_join(s, c);
     }
@@ -625,6 +633,10 @@ static void consume_step(kg_set *s, kg_consumer *c)
 {
     const kg_group_spec *sp = spec_of(s, c);
     const sim_time now = s->engine->now;
+    /* A commitSync during a cooperative rebalance fails at once
+     * (RebalanceInProgressException: no stable generation); the member keeps polling. */
+    if (c->commit_waiting && (c->state == KG_C_JOINING || c->state == KG_C_SYNCING))
+        c->commit_waiting = false;
     if (c->processing || c->commit_waiting) return;
     /* An eager member due to rejoin does that in this poll, not another batch. */
     if (c->rejoin_needed &&

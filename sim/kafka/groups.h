@@ -238,7 +238,8 @@ typedef struct kg_consumer {
     kg_bitmap owned;               /* assigned and not revoked */
     int32_t owned_generation;
     bool rejoin_needed;
-    uint32_t request; /* numbering of requests */
+    bool join_committed; /* the auto commit before this rejoin was sent */
+    uint32_t request;    /* numbering of requests */
     kg__req coord_request;
     uint32_t coord_request_id;
     sim_time request_deadline_us;
