@@ -1,6 +1,6 @@
 /*
  * clients.c — the producers in the cluster panel: one box each, the links to the brokers
- *   they send to, and a badge when they see an error.
+ *   they send to, and a badge when they see an error. (Consumers: consumers.c.)
  *
  * Role: viz__draw_client_lanes and viz__draw_clients, called by viz_draw_cluster (links
  *   under the nodes, boxes over them and under the messages, so that a Produce leaving
@@ -29,7 +29,7 @@
  *   without producers or with view->hide_clients; what it draws is where and in the
  *   colours viz_client_box_get reports.
  * Determinism: a function of (world, layout, view).
- * Not modelled: consumers (no boxes yet); a producer's connection state per broker
+ * Not modelled: a producer's connection state per broker
  *   (refused, reconnect backoff) is not drawn: its batches in flight and waiting are in
  *   the inspector.
  */
@@ -48,7 +48,6 @@
 #define C_BOX_HOVER   0xF8E2BC
 #define C_BOX_EDGE    0x8A5A00
 #define C_BADGE_FATAL 0x7A1F00 /* a batch failed for good: darker than the vermilion */
-#define C_LANE        0xE0E0DC /* paler than the quorum's lanes: many producers, many lanes */
 
 /* ---------------------------------------------------------------------------------
  * Names and errors
@@ -64,6 +63,13 @@ void viz__endpoint_name(const sim_world *w, int32_t endpoint, char *buf, size_t 
     if (w->has_producers && i >= 0 && i < (int64_t)w->producers.count) {
         snprintf(buf, buf_bytes, "producer %s", w->producers.clients[i].name);
         return;
+    }
+    for (uint32_t g = 0; w->has_groups && g < w->groups.group_count; g++) {
+        for (uint32_t k = 0; k < w->groups.groups[g].members_max; k++) {
+            if (viz__consumer(w, g, k)->endpoint != endpoint) continue;
+            snprintf(buf, buf_bytes, "consumer %s/%" PRIu32, w->groups.groups[g].id, k);
+            return;
+        }
     }
     snprintf(buf, buf_bytes, "endpoint %" PRId32, endpoint);
 }
@@ -169,14 +175,13 @@ static void lane(cairo_t *cr, const viz_layout *l, const sim_world *w, int32_t f
     viz__link_path(cr, l, from, to);
     if (k->cut || k->degraded) cairo_set_dash(cr, dash, 2, 0);
     cairo_set_line_width(cr, k->cut ? 2 : k->degraded ? 1.6 : 1);
-    viz__set_hex(cr, k->cut ? VIZ_C_VERMILION : k->degraded ? VIZ_C_ORANGE : C_LANE);
+    viz__set_hex(cr, k->cut ? VIZ_C_VERMILION : k->degraded ? VIZ_C_ORANGE : VIZ_C_CLIENT_LANE);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
 }
 
-/* A producer's link to a broker: one pale line while both directions are healthy (half
- * the strokes: a producer may talk to every broker), else each lane in its style. */
-static void link(cairo_t *cr, const viz_layout *l, const sim_world *w, int32_t a, int32_t b)
+void viz__client_link(cairo_t *cr, const viz_layout *l, const sim_world *w, int32_t a, int32_t b,
+                      uint32_t hex)
 {
     const net_link *ab = net_link_get(&w->net, a, b), *ba = net_link_get(&w->net, b, a);
     if (ab->cut || ab->degraded || ba->cut || ba->degraded) {
@@ -186,7 +191,7 @@ static void link(cairo_t *cr, const viz_layout *l, const sim_world *w, int32_t a
     }
     viz__link_center_path(cr, l, a, b);
     cairo_set_line_width(cr, 1);
-    viz__set_hex(cr, C_LANE);
+    viz__set_hex(cr, hex);
     cairo_stroke(cr);
 }
 
@@ -202,7 +207,7 @@ void viz__draw_client_lanes(cairo_t *cr, const viz_layout *l, const sim_world *w
             const int32_t ep = sim_world_endpoint_of(w, c->leader[p]);
             if (ep < 0 || ep >= (int32_t)SIM_NODES_MAX || done[ep]) continue;
             done[ep] = true;
-            link(cr, l, w, c->endpoint, ep);
+            viz__client_link(cr, l, w, c->endpoint, ep, VIZ_C_CLIENT_LANE);
         }
     }
     cairo_restore(cr);

@@ -22,13 +22,18 @@
  *     messages (replica Fetch in blue, "replication"; AlterPartition in the heartbeat
  *     green; a producer's Produce in orange) are diamonds, filled or hollow.
  *   - With producers, their boxes and lanes (clients.c): lanes under the nodes, boxes
- *     over them, messages over everything.
+ *     over them, messages over everything. With consumer groups, the consumers' boxes
+ *     and lanes likewise (consumers.c); the group protocol's requests are wine squares
+ *     (filled, hollow for an answer), a consumer's Fetch an olive diamond and its
+ *     Metadata the clients' yellow dot.
  * Owns / borrows: borrows everything for the call.
  * Invariants: brackets its cairo changes with save/restore; no allocation.
  * Determinism: a function of (world, layout, view).
- * Not modelled: consumers are not drawn yet (viz__endpoint_placed).
+ * Not modelled: a client without a box (more consumers than the layout holds) has its
+ *   messages not drawn (viz__endpoint_placed).
  */
 #include "viz_internal.h"
+#include "../sim/core/sim_assert.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -128,6 +133,24 @@ static const char *short_kind(net_msg_kind kind)
         [NET_MSG_PRODUCE_RESP] = "ProduceResp",
         [NET_MSG_METADATA_REQ] = "Metadata",
         [NET_MSG_METADATA_RESP] = "MetadataResp",
+        [NET_MSG_FIND_COORDINATOR_REQ] = "FindCoord",
+        [NET_MSG_FIND_COORDINATOR_RESP] = "FindCoordResp",
+        [NET_MSG_JOIN_GROUP_REQ] = "JoinGroup",
+        [NET_MSG_JOIN_GROUP_RESP] = "JoinResp",
+        [NET_MSG_SYNC_GROUP_REQ] = "SyncGroup",
+        [NET_MSG_SYNC_GROUP_RESP] = "SyncResp",
+        [NET_MSG_HEARTBEAT_REQ] = "GroupHB",
+        [NET_MSG_HEARTBEAT_RESP] = "GroupHBResp",
+        [NET_MSG_LEAVE_GROUP_REQ] = "LeaveGroup",
+        [NET_MSG_LEAVE_GROUP_RESP] = "LeaveResp",
+        [NET_MSG_OFFSET_COMMIT_REQ] = "Commit",
+        [NET_MSG_OFFSET_COMMIT_RESP] = "CommitResp",
+        [NET_MSG_OFFSET_FETCH_REQ] = "OffsetFetch",
+        [NET_MSG_OFFSET_FETCH_RESP] = "OffsetFetchResp",
+        [NET_MSG_CONSUMER_FETCH_REQ] = "CFetch",
+        [NET_MSG_CONSUMER_FETCH_RESP] = "CFetchResp",
+        [NET_MSG_CONSUMER_METADATA_REQ] = "Metadata",
+        [NET_MSG_CONSUMER_METADATA_RESP] = "MetadataResp",
     };
     const char *name = (unsigned)kind < NET_MSG_KIND_COUNT ? names[kind] : NULL;
     return name != NULL ? name : net_msg_kind_name(kind);
@@ -138,12 +161,31 @@ static bool is_response(net_msg_kind kind)
     return strstr(net_msg_kind_name(kind), "Response") != NULL;
 }
 
+/* A square of half-side h centred on (x, y), as a new sub-path: the group protocol. */
+static void square(cairo_t *cr, double x, double y, double h)
+{
+    cairo_new_sub_path(cr);
+    cairo_rectangle(cr, x - h, y - h, 2 * h, 2 * h);
+}
+
+/* The message's shape as a path: a diamond (data plane), a square (group protocol) or a
+ * dot, smaller for an answer. */
+static void message_shape(cairo_t *cr, net_msg_kind kind, double x, double y, bool response)
+{
+    if (viz_msg_is_data_plane(kind)) {
+        viz__diamond(cr, x, y, response ? 5.2 : 6.2);
+    } else if (viz_msg_is_group(kind)) {
+        square(cr, x, y, response ? 3.4 : 4.2);
+    } else {
+        viz__circle(cr, x, y, response ? 4.2 : 5);
+    }
+}
+
 static void draw_message(cairo_t *cr, const viz_layout *l, const viz_msg *m, bool label)
 {
     double x, y;
     viz__msg_point(l, m->from, m->to, m->progress, &x, &y);
     const uint32_t hex = viz__family_hex(m->kind);
-    const bool data = viz_msg_is_data_plane(m->kind);
     /* The clients' yellow needs a dark edge on white; its lines use the edge colour. */
     const bool pale = hex == VIZ_C_METADATA;
     const uint32_t line_hex = pale ? VIZ_C_METADATA_EDGE : hex;
@@ -153,22 +195,14 @@ static void draw_message(cairo_t *cr, const viz_layout *l, const viz_msg *m, boo
         cross_at(cr, x, y, 4.5);
         cairo_stroke(cr);
     } else if (is_response(m->kind)) {
-        if (data) {
-            viz__diamond(cr, x, y, 5.2);
-        } else {
-            viz__circle(cr, x, y, 4.2);
-        }
+        message_shape(cr, m->kind, x, y, true);
         viz__set_hex(cr, VIZ_C_PANEL);
         cairo_fill_preserve(cr);
         cairo_set_line_width(cr, 2.2);
         viz__set_hex(cr, line_hex);
         cairo_stroke(cr);
     } else {
-        if (data) {
-            viz__diamond(cr, x, y, 6.2);
-        } else {
-            viz__circle(cr, x, y, 5);
-        }
+        message_shape(cr, m->kind, x, y, false);
         viz__set_hex(cr, hex);
         if (pale) {
             cairo_fill_preserve(cr);
@@ -184,12 +218,16 @@ static void draw_message(cairo_t *cr, const viz_layout *l, const viz_msg *m, boo
     viz__text(cr, x + 7, y - 5, short_kind(m->kind), VIZ_ALIGN_LEFT);
 }
 
-/* Whether message m is drawn: both ends have places, and a client's end is not hidden. */
+/* Whether message m is drawn: both ends have places, and a client's end is not hidden
+ * (a consumer's with hide_groups, a producer's with hide_clients). */
 static bool message_drawn(const viz_layout *l, const viz_view *v, const viz_msg *m)
 {
     if (!viz__endpoint_placed(l, m->from) || !viz__endpoint_placed(l, m->to)) return false;
     const bool client = (uint32_t)m->from >= l->node_count || (uint32_t)m->to >= l->node_count;
-    return !client || v == NULL || !v->hide_clients;
+    if (!client || v == NULL) return true;
+    const bool consumer =
+        viz__consumer_box_of(l, m->from) >= 0 || viz__consumer_box_of(l, m->to) >= 0;
+    return consumer ? !v->hide_groups : !v->hide_clients;
 }
 
 static void draw_messages(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v)
@@ -486,27 +524,38 @@ static void draw_node(cairo_t *cr, const viz_layout *l, const sim_world *w, cons
  * ------------------------------------------------------------------------------- */
 
 /* The message families of the legend, in order: the data plane's replica fetches with
- * topics only, the producers' Produce and Metadata with producers only. */
+ * topics only, the producers' Produce with producers only, the clients' Metadata with
+ * producers or consumers, the group protocol and the consumers' Fetch with consumers
+ * only. */
+typedef enum legend_shape { SHAPE_DOT = 0, SHAPE_DIAMOND, SHAPE_SQUARE } legend_shape;
+
 static const struct {
     const char *name;
     uint32_t hex;
-    bool diamond;
-} legend_fams[] = {{"vote", VIZ_C_PURPLE, false},     {"fetch", VIZ_C_SKY, false},
-                   {"heartbeat", VIZ_C_GREEN, false}, {"replication", VIZ_C_REPLICATION, true},
-                   {"produce", VIZ_C_ORANGE, true},   {"metadata", VIZ_C_METADATA, false}};
+    legend_shape shape;
+} legend_fams[] = {
+    {"vote", VIZ_C_PURPLE, SHAPE_DOT},        {"fetch", VIZ_C_SKY, SHAPE_DOT},
+    {"heartbeat", VIZ_C_GREEN, SHAPE_DOT},    {"replication", VIZ_C_REPLICATION, SHAPE_DIAMOND},
+    {"produce", VIZ_C_ORANGE, SHAPE_DIAMOND}, {"metadata", VIZ_C_METADATA, SHAPE_DOT},
+    {"group", VIZ_C_GROUP, SHAPE_SQUARE},     {"consume", VIZ_C_CONSUME, SHAPE_DIAMOND},
+};
 
-/* The legend's width with the first `count` families and the shapes' text. */
-static double legend_width(cairo_t *cr, size_t count, double shapes_w)
+#define LEGEND_FAMS (sizeof legend_fams / sizeof legend_fams[0])
+
+/* The legend's width with families fams[0 .. count) and the shapes' text. */
+static double legend_width(cairo_t *cr, const size_t *fams, size_t count, double shapes_w)
 {
     double width = shapes_w;
-    for (size_t k = 0; k < count; k++) width += 21 + viz__text_width(cr, legend_fams[k].name);
+    for (size_t k = 0; k < count; k++) width += 21 + viz__text_width(cr, legend_fams[fams[k]].name);
     return width;
 }
 
 static void legend_swatch(cairo_t *cr, size_t k, double x, double y)
 {
-    if (legend_fams[k].diamond) {
+    if (legend_fams[k].shape == SHAPE_DIAMOND) {
         viz__diamond(cr, x + 4, y - 3.5, 5);
+    } else if (legend_fams[k].shape == SHAPE_SQUARE) {
+        square(cr, x + 4, y - 3.5, 3.6);
     } else {
         viz__circle(cr, x + 4, y - 3.5, 4);
     }
@@ -521,32 +570,51 @@ static void legend_swatch(cairo_t *cr, size_t k, double x, double y)
     cairo_stroke(cr);
 }
 
+/* The families the legend names for this picture, in order; returns how many, of which
+ * the first *base are the quorum's and the brokers' (kept when the panel is narrow). */
+static size_t legend_families(const viz_layout *l, const sim_world *w, const viz_view *v,
+                              size_t *fams, size_t *base)
+{
+    const bool producers = l->client_count > 0 && (v == NULL || !v->hide_clients);
+    const bool consumers = l->consumer_count > 0 && (v == NULL || !v->hide_groups);
+    *base = w->has_topics ? 4 : 3;
+    size_t n = 0;
+    for (size_t k = 0; k < *base; k++) fams[n++] = k;
+    if (producers) fams[n++] = 4;
+    if (producers || consumers) fams[n++] = 5;
+    if (consumers) {
+        fams[n++] = 6;
+        fams[n++] = 7;
+    }
+    SIM_ASSERT(n <= LEGEND_FAMS);
+    return n;
+}
+
 /* The message legend, right-aligned on the panel's title line. A panel too narrow for
- * all of it (`title_end`: where the title stops) loses the shapes, then the producers'
+ * all of it (`title_end`: where the title stops) loses the shapes, then the clients'
  * families, then the whole legend. */
 static void legend(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v,
                    double title_end)
 {
     static const char shapes[] = "\xe2\x97\x8f request  \xe2\x97\x8b response  \xc3\x97 lost";
-    const bool clients = l->client_count > 0 && (v == NULL || !v->hide_clients);
-    const size_t base = w->has_topics ? 4 : 3;
-    size_t fam_count = clients ? 6 : base;
+    size_t fams[LEGEND_FAMS], base;
+    size_t fam_count = legend_families(l, w, v, fams, &base);
     viz__font(cr, 10, false);
     const double shapes_w = viz__text_width(cr, shapes);
     const double right = l->cluster.x + l->cluster.w - 10;
-    double x = right - legend_width(cr, fam_count, shapes_w);
+    double x = right - legend_width(cr, fams, fam_count, shapes_w);
     const bool with_shapes = x >= title_end + 12;
     if (!with_shapes) x += shapes_w;
     if (x < title_end + 12 && fam_count > base) {
         fam_count = base;
-        x = right - legend_width(cr, fam_count, shapes_w) + shapes_w;
+        x = right - legend_width(cr, fams, fam_count, shapes_w) + shapes_w;
     }
     if (x < title_end + 12) return;
     const double y = l->cluster.y + 18;
     for (size_t k = 0; k < fam_count; k++) {
-        legend_swatch(cr, k, x, y);
+        legend_swatch(cr, fams[k], x, y);
         viz__set_hex(cr, VIZ_C_TEXT_DIM);
-        x += 11 + viz__text(cr, x + 11, y, legend_fams[k].name, VIZ_ALIGN_LEFT) + 10;
+        x += 11 + viz__text(cr, x + 11, y, legend_fams[fams[k]].name, VIZ_ALIGN_LEFT) + 10;
     }
     if (with_shapes) viz__text(cr, x, y, shapes, VIZ_ALIGN_LEFT);
 }
@@ -562,8 +630,10 @@ void viz_draw_cluster(cairo_t *cr, const viz_layout *l, const sim_world *w, cons
     cairo_set_tolerance(cr, 0.25); /* half cairo's default: as smooth, strokes cost half */
     draw_links(cr, l, w);
     viz__draw_client_lanes(cr, l, w, v);
+    viz__draw_consumer_lanes(cr, l, w, v);
     for (uint32_t i = 0; i < l->node_count && i < w->node_count; i++) draw_node(cr, l, w, v, i);
     viz__draw_clients(cr, l, w, v);
+    viz__draw_consumers(cr, l, w, v);
     draw_messages(cr, l, w, v); /* over the labels and boxes: they are what moves */
     legend(cr, l, w, v, title_end);
     cairo_restore(cr);

@@ -185,6 +185,7 @@ void viz_draw_frame(cairo_t *cr, const viz_layout *l, const sim_world *w, const 
     viz_draw_cluster(cr, l, w, v);
     viz_draw_partitions(cr, l, w, v);
     viz_draw_logs(cr, l, w, v);
+    viz_draw_groups(cr, l, w, v);
     viz_draw_events(cr, l, w, v);
     viz_draw_timeline(cr, l, w, v);
     viz_draw_overlays(cr, l, w, v);

@@ -1,6 +1,6 @@
 /*
- * hit.c — what is under the mouse: a node, a producer's box, the timeline, a menu item;
- *   and the node menu.
+ * hit.c — what is under the mouse: a node, a producer's or a consumer's box, the
+ *   timeline, a menu item; and the node menu.
  *
  * Role: the window (sdl_window.c) and the deterministic test mode turn clicks into
  *   actions with these; viz_hit_message lives with the message geometry (messages.c).
@@ -10,7 +10,7 @@
  *   timer fired (`timeout`, not on a leader); a paused one can resume or crash.
  * Owns / borrows: borrows everything for the call; the menu is the caller's value.
  * Invariants: hit tests use the same geometry as drawing (layout, viz__timeline_bar,
- *   the menu constants, the producers' boxes).
+ *   the menu constants, the producers' and consumers' boxes).
  * Determinism: ties go to the lowest index.
  * Not modelled: n/a.
  */
@@ -40,6 +40,14 @@ int32_t viz_hit_client(const viz_layout *l, double x, double y)
 {
     for (uint32_t i = 0; i < l->client_count; i++)
         if (viz__rect_contains(l->client[i], x, y)) return (int32_t)i;
+    return -1;
+}
+
+int32_t viz_hit_consumer(const viz_layout *l, double x, double y)
+{
+    for (uint32_t k = 0; k < l->consumer_count; k++)
+        if (viz__rect_contains(l->consumer[k], x, y))
+            return (int32_t)(l->consumer_group[k] * KG_MEMBERS_MAX + l->consumer_slot[k]);
     return -1;
 }
 

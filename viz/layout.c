@@ -19,13 +19,23 @@
  *   height; compact boxes when full ones do not fit) and the nodes take the rest of
  *   the panel; when the cluster panel is tall and narrow (the partitions panel beside it)
  *   the boxes sit in rows across its top instead, whichever leaves the nodes the
- *   squarer room. Without producers nothing of it is laid out.
+ *   squarer room. Without producers nothing of it is laid out. With consumer groups, a
+ *   box per member slot of every group (members_max: the initial members and those the
+ *   timeline adds) stands in a column at the right of the cluster panel, so that
+ *   records flow left to right, producers to brokers to consumers; when the producers
+ *   are in a band across the top, the consumers are in a band across the bottom. Slots
+ *   beyond VIZ_CONSUMERS_MAX, or beyond what the column holds at the compact size, get no
+ *   box (consumers_hidden). The groups panel takes the top of the event log's place, as
+ *   tall as its groups' headers and partition rows, at most 70 % of it; rows that do not
+ *   fit are shared out evenly among the groups. Without groups none of it is laid out.
  * Owns / borrows: nothing; the layout is a plain value.
  * Invariants: every rect lies inside [0, width) x [0, height); node_r > 0; cards lie
  *   inside the partitions panel and do not overlap; client boxes lie inside the clients'
- *   column and do not overlap.
- * Determinism: a pure function of the node set, the topics' and producers' configuration
- *   and the size (not of the instant: the panels do not move while a run plays).
+ *   column and do not overlap, nor do consumer boxes inside theirs; group blocks lie
+ *   inside the groups panel.
+ * Determinism: a pure function of the node set, the topics', producers' and groups'
+ *   configuration and the size (not of the instant: the panels do not move while a run
+ *   plays).
  * Not modelled: n/a.
  */
 #include "viz_internal.h"
@@ -40,6 +50,10 @@
 #define TIMELINE_H           78.0
 #define LABEL_H              32.0 /* text lines under a node */
 #define OBSERVER_SPACING_MIN 80.0 /* an observer's labels are about this wide */
+/* Consumers have no error badge on their border: their boxes need smaller gaps than the
+ * producers'. */
+#define CONSUMER_GAP   4.0
+#define CONSUMER_H_MIN 14.0 /* a compact box: its name line */
 
 static double clampd(double v, double lo, double hi)
 {
@@ -60,7 +74,7 @@ static uint32_t broker_nodes(const sim_world *w)
 /* Replica rows a card should have room for: the most any broker is expected to hold.
  * Explicit assignments count exactly; a placed topic adds its even share plus one (the
  * striped placement's start and shift leave some brokers one replica over), at most one
- * replica per partition. */
+ * replica per partition; __consumer_offsets one row per group (viz__partition_shown). */
 static uint32_t replicas_per_broker(const sim_world *w, uint32_t brokers)
 {
     uint32_t exact[SIM_NODES_MAX] = {0};
@@ -69,6 +83,12 @@ static uint32_t replicas_per_broker(const sim_world *w, uint32_t brokers)
     for (uint32_t k = 0; k < t->topic_count; k++) {
         const topics_topic *tt = &t->topics[k];
         const uint32_t n = tt->partition_count * tt->replication_factor;
+        if (w->has_groups && w->offsets_partition_count > 0 &&
+            tt->first_partition == w->offsets_first_partition) { /* only the groups' own */
+            placed += w->groups.group_count < tt->partition_count ? w->groups.group_count
+                                                                  : tt->partition_count;
+            continue;
+        }
         if (tt->assignment == NULL) {
             const uint32_t share = brokers > 0 ? (n + brokers - 1) / brokers + 1 : n;
             placed += share < tt->partition_count ? share : tt->partition_count;
@@ -157,6 +177,64 @@ static void place_cards(viz_layout *l, const sim_world *w)
 }
 
 /* ---------------------------------------------------------------------------------
+ * The consumer groups panel
+ * ------------------------------------------------------------------------------- */
+
+/* Rows for each group: as many as it has partitions, or, when the panel is short, an
+ * even share of what fits (one row at a time, group by group, so no group is starved). */
+static void share_rows(viz_layout *l, const sim_world *w, uint32_t rows)
+{
+    bool more = true;
+    while (rows > 0 && more) {
+        more = false;
+        for (uint32_t g = 0; g < l->group_count && rows > 0; g++) {
+            if (l->group_rows[g] >= w->groups.groups[g].partition_count) continue;
+            l->group_rows[g]++;
+            rows--;
+            more = true;
+        }
+    }
+}
+
+/* The blocks inside l->groups: every group whose header fits, with its share of rows. */
+static void place_group_blocks(viz_layout *l, const sim_world *w)
+{
+    const viz_rect p = l->groups;
+    const double top = p.y + VIZ_GROUPS_TITLE_H, inner = p.y + p.h - 4 - top;
+    const uint32_t n =
+        w->groups.group_count < KG_GROUPS_MAX ? w->groups.group_count : KG_GROUPS_MAX;
+    const double head = VIZ_GROUP_HEAD_H + VIZ_GROUP_GAP;
+    const uint32_t fit = inner > 0 ? (uint32_t)floor(inner / head) : 0;
+    l->group_count = n < fit ? n : fit;
+    const double left = inner - l->group_count * head;
+    share_rows(l, w, left > 0 ? (uint32_t)floor(left / VIZ_GROUP_ROW_H) : 0);
+    double y = top;
+    for (uint32_t g = 0; g < l->group_count; g++) {
+        const double h = VIZ_GROUP_HEAD_H + l->group_rows[g] * VIZ_GROUP_ROW_H;
+        l->group_block[g] = (viz_rect){p.x + 8, y, fmax(1, p.w - 16), h};
+        SIM_ASSERT(y + h <= p.y + p.h + 1e-6);
+        y += h + VIZ_GROUP_GAP;
+    }
+}
+
+/* The groups panel, cut from the top of the event log's place: the height its groups
+ * want, at most 70 % of that place. */
+static void place_groups(viz_layout *l, const sim_world *w)
+{
+    if (!w->has_groups || w->groups.group_count == 0) return;
+    viz_rect *e = &l->events;
+    double want = VIZ_GROUPS_TITLE_H + 4;
+    for (uint32_t g = 0; g < w->groups.group_count && g < KG_GROUPS_MAX; g++)
+        want += VIZ_GROUP_HEAD_H + w->groups.groups[g].partition_count * VIZ_GROUP_ROW_H +
+                VIZ_GROUP_GAP;
+    const double h = fmin(want, e->h * 0.7);
+    l->groups = (viz_rect){e->x, e->y, e->w, h};
+    e->y += h + 6;
+    e->h = fmax(1, e->h - h - 6);
+    place_group_blocks(l, w);
+}
+
+/* ---------------------------------------------------------------------------------
  * Panels and nodes
  * ------------------------------------------------------------------------------- */
 
@@ -179,6 +257,7 @@ static void place_panels(viz_layout *l, const sim_world *w)
     const double logs_h = clampd(logs_want, mid_h * 0.3, mid_h * 0.6);
     l->logs = (viz_rect){l->cluster.x + l->cluster.w + MARGIN, top, right_w, logs_h};
     l->events = (viz_rect){l->logs.x, top + logs_h + 6, right_w, mid_h - logs_h - 6};
+    place_groups(l, w);                  /* takes the top of the event log's place */
     place_partitions(l, w, &l->cluster); /* takes its part of the left column */
 }
 
@@ -255,25 +334,148 @@ static void clients_band(viz_layout *l, uint32_t n)
     l->client_band = true;
 }
 
-/* The arrangement that leaves the nodes the squarer room: a column at the left of a
- * landscape panel (the usual picture), a band across the top of a tall narrow one (the
- * partitions panel beside the cluster). */
+/* Member slots of every group, group by group, in endpoint order. */
+static uint32_t consumer_slots(const sim_world *w)
+{
+    if (!w->has_groups) return 0;
+    uint32_t n = 0;
+    for (uint32_t g = 0; g < w->groups.group_count; g++) n += w->groups.groups[g].members_max;
+    return n;
+}
+
+/* Records which member box k is (group by group, slot order) and checks that the world
+ * numbers the consumers' endpoints the same way. */
+static void name_consumer_boxes(viz_layout *l, const sim_world *w)
+{
+    uint32_t k = 0;
+    for (uint32_t g = 0; g < w->groups.group_count && k < l->consumer_count; g++) {
+        const uint32_t slots = w->groups.groups[g].members_max;
+        for (uint32_t i = 0; i < slots && k < l->consumer_count; i++, k++) {
+            const kg_consumer *c = &w->groups.consumers[(size_t)g * KG_MEMBERS_MAX + i];
+            if (k == 0) l->consumer_first_endpoint = c->endpoint;
+            SIM_ASSERT(c->endpoint == l->consumer_first_endpoint + (int32_t)k);
+            l->consumer_group[k] = (uint8_t)g;
+            l->consumer_slot[k] = (uint8_t)i;
+        }
+    }
+}
+
+/* Consumer boxes a column of height h holds at the compact size. */
+static uint32_t column_holds(double h)
+{
+    const double avail = h - VIZ_CONSUMERS_HEAD_H;
+    return avail > 0 ? (uint32_t)floor(avail / (CONSUMER_H_MIN + CONSUMER_GAP)) : 0;
+}
+
+/* Stacks n consumer boxes in column `col` under its caption, centred in its height:
+ * full boxes when they fit, compact ones (a name line) otherwise. Returns whether they
+ * are compact. */
+static bool stack_consumers(viz_rect col, uint32_t n, viz_rect *out)
+{
+    const double head = fmin(VIZ_CONSUMERS_HEAD_H, col.h / 2);
+    const double avail = col.h - head, slot = avail / n;
+    const bool compact = slot < VIZ_CLIENT_H + CONSUMER_GAP;
+    const double h =
+        compact ? fmax(1, fmin(VIZ_CLIENT_H_COMPACT, slot - CONSUMER_GAP)) : VIZ_CLIENT_H;
+    const double gap = fmin(fmax(0, slot - h), 3 * CONSUMER_GAP);
+    const double total = n * h + (n - 1) * gap;
+    const double y0 = col.y + head + fmax(0, (avail - total) / 2);
+    for (uint32_t i = 0; i < n; i++) out[i] = (viz_rect){col.x, y0 + i * (h + gap), col.w, h};
+    return compact;
+}
+
+/* The consumers' column at the right of the cluster panel, like the producers' on the
+ * left; as many boxes as fit at the compact size. */
+static void consumers_column(viz_layout *l, uint32_t n)
+{
+    const viz_rect c = l->cluster;
+    const double col_w = fmin(VIZ_CLIENT_W, c.w * 0.3);
+    const double pad_x = fmin(10, c.w * 0.05);
+    const double pad_top = fmin(30, c.h * 0.3), pad_bottom = fmin(8, c.h * 0.1);
+    l->consumers =
+        (viz_rect){c.x + c.w - pad_x - col_w, c.y + pad_top, col_w, c.h - pad_top - pad_bottom};
+    const uint32_t fit = column_holds(l->consumers.h);
+    l->consumer_count = n < fit ? n : fit;
+    if (l->consumer_count == 0) return;
+    l->consumer_compact = stack_consumers(l->consumers, l->consumer_count, l->consumer);
+}
+
+/* The consumers in a band across the bottom of the cluster panel, rows of as many boxes
+ * as fit at VIZ_CLIENT_W_MIN; compact boxes when full rows would take more than 30 % of
+ * the panel's height, and no more rows than fit in it then. */
+static void consumers_band(viz_layout *l, uint32_t n)
+{
+    const viz_rect c = l->cluster;
+    const double pad_x = fmin(10, c.w * 0.05), pad_bottom = fmin(8, c.h * 0.1);
+    const double avail_w = c.w - 2 * pad_x, gap = VIZ_CLIENT_GAP_MIN, vgap = 2 * CONSUMER_GAP;
+    uint32_t cols = (uint32_t)fmax(1, floor((avail_w + gap) / (VIZ_CLIENT_W_MIN + gap)));
+    if (cols > n) cols = n;
+    const double box_w = fmax(1, fmin(VIZ_CLIENT_W, (avail_w - (cols - 1) * gap) / cols));
+    const double head = fmin(VIZ_CLIENTS_BAND_HEAD_H, c.h * 0.05), room = c.h * 0.3;
+    uint32_t rows = (n + cols - 1) / cols;
+    double h = VIZ_CLIENT_H;
+    l->consumer_compact = head + rows * (h + vgap) > room;
+    if (l->consumer_compact) {
+        const uint32_t fit = (uint32_t)fmax(1, floor((room - head) / (CONSUMER_H_MIN + vgap)));
+        rows = rows < fit ? rows : fit;
+        h = fmax(1, fmin(VIZ_CLIENT_H_COMPACT, (room - head) / rows - vgap));
+    }
+    l->consumer_count = n < rows * cols ? n : rows * cols;
+    const double band_h = head + rows * (h + vgap);
+    l->consumers = (viz_rect){c.x + pad_x, c.y + c.h - pad_bottom - band_h, avail_w, band_h};
+    const double row_w = cols * box_w + (cols - 1) * gap;
+    const double x0 = l->consumers.x + fmax(0, (avail_w - row_w) / 2);
+    for (uint32_t i = 0; i < l->consumer_count; i++)
+        l->consumer[i] = (viz_rect){x0 + (i % cols) * (box_w + gap),
+                                    l->consumers.y + head + (i / cols) * (h + vgap), box_w, h};
+    l->consumer_band = true;
+}
+
+/* A band's height for n boxes across width w (its caption, full rows). */
+static double band_rows_h(uint32_t n, double w)
+{
+    return VIZ_CLIENTS_BAND_HEAD_H +
+           (VIZ_CLIENT_H + VIZ_CLIENT_GAP_MIN) * ceil(n * (VIZ_CLIENT_W_MIN + 12) / w);
+}
+
+/* The arrangement that leaves the nodes the squarer room: columns at the sides of a
+ * landscape panel (the usual picture; producers left, consumers right), bands across
+ * the top and bottom of a tall narrow one (the partitions panel beside the cluster). */
 static void place_clients(viz_layout *l, const sim_world *w)
 {
-    if (!w->has_producers || w->producers.count == 0) return;
-    const uint32_t n =
-        w->producers.count < PROD_CLIENTS_MAX ? w->producers.count : PROD_CLIENTS_MAX;
+    const uint32_t n = !w->has_producers                       ? 0
+                       : w->producers.count < PROD_CLIENTS_MAX ? w->producers.count
+                                                               : PROD_CLIENTS_MAX;
+    const uint32_t slots = consumer_slots(w);
+    const uint32_t nc = slots < VIZ_CONSUMERS_MAX ? slots : VIZ_CONSUMERS_MAX;
+    if (n == 0 && nc == 0) return;
     const viz_rect c = l->cluster;
-    const double rows_h = VIZ_CLIENTS_BAND_HEAD_H + (VIZ_CLIENT_H + VIZ_CLIENT_GAP_MIN) *
-                                                        ceil(n * (VIZ_CLIENT_W_MIN + 12) / c.w);
-    const double as_column = fmin(c.w - VIZ_CLIENT_W - 10, c.h);
-    const double as_band = fmin(c.w, c.h - rows_h);
-    if (as_band > as_column) {
-        clients_band(l, n);
+    bool band;
+    if (nc == 0) { /* producers only: the arrangement they always had */
+        const double as_column = fmin(c.w - VIZ_CLIENT_W - 10, c.h);
+        const double as_band = fmin(c.w, c.h - band_rows_h(n, c.w));
+        band = as_band > as_column;
     } else {
-        clients_column(l, n);
+        const double cols_w = (n > 0 ? 2 : 1) * (VIZ_CLIENT_W + 10);
+        const double rows_h = (n > 0 ? band_rows_h(n, c.w) : 0) + band_rows_h(nc, c.w);
+        band = fmin(c.w, c.h - rows_h) > fmin(c.w - cols_w, c.h);
     }
-    l->client_count = n;
+    if (n > 0) {
+        if (band) {
+            clients_band(l, n);
+        } else {
+            clients_column(l, n);
+        }
+        l->client_count = n;
+    }
+    if (nc == 0) return;
+    if (band) {
+        consumers_band(l, nc);
+    } else {
+        consumers_column(l, nc);
+    }
+    l->consumers_hidden = slots - l->consumer_count;
+    name_consumer_boxes(l, w);
 }
 
 /* Voters on a circle, observers on rows beneath; right of the clients' column or below
@@ -297,6 +499,11 @@ static void place_nodes(viz_layout *l, const sim_world *w)
         const double cut = l->clients.x + l->clients.w - c.x;
         c.x += cut;
         c.w = fmax(1, c.w - cut);
+    }
+    if (l->consumer_count > 0 && l->consumer_band) { /* the consumers' band takes the bottom */
+        c.h = fmax(1, l->consumers.y - c.y + 6);
+    } else if (l->consumer_count > 0) { /* the consumers' column takes the right */
+        c.w = fmax(1, l->consumers.x - c.x);
     }
     /* A window too small for the panels still gets positive sizes (things overlap). */
     const double ax = c.x + 12, ay = c.y + 30, aw = fmax(40, c.w - 24), ah = fmax(40, c.h - 36);
@@ -368,6 +575,8 @@ void viz_view_init(viz_view *v, const sim_world *w)
     v->selected_client = -1;
     v->hover_node = -1;
     v->hover_client = -1;
+    v->selected_consumer = -1;
+    v->hover_consumer = -1;
     v->drag_from = -1;
     v->menu.endpoint = -1;
 }

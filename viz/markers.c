@@ -3,7 +3,10 @@
  *
  * Role / Model / Not modelled: see markers.h.
  * Owns / borrows: the marker arrays (heap, aborting allocation: style C.5).
- * Invariants: items and seqs grow together; count <= capacity <= VIZ_MARKERS_LIMIT.
+ * Invariants: items and seqs grow together (errors and their seqs, group records and
+ *   theirs, likewise); count <= capacity <= VIZ_MARKERS_LIMIT. After a truncate the
+ *   owned partitions the sink remembers are those of the later run: the session never
+ *   truncates (it rebuilds), so group records stay exact there.
  * Determinism: a function of the records; node ids map to endpoints by the world's
  *   sorted id table.
  */
@@ -40,6 +43,13 @@ void viz_markers_init(viz_markers *m, const sim_world *w)
         m->votes_epoch[i] = -1;
     }
     m->action_index = -1;
+    for (uint32_t g = 0; g < KG_GROUPS_MAX; g++) {
+        m->group_generation[g] = -1;
+        m->group_state[g] = -1;
+        m->rebalance_at[g] = SIM_TIME_NEVER;
+        m->expired_at[g] = m->left_at[g] = m->joined_at[g] = SIM_TIME_NEVER;
+        m->expired_member[g] = m->left_member[g] = m->joined_member[g] = -1;
+    }
 }
 
 void viz_markers_deinit(viz_markers *m)
@@ -48,6 +58,8 @@ void viz_markers_deinit(viz_markers *m)
     free(m->seqs);
     free(m->errs);
     free(m->err_seqs);
+    free(m->gevs);
+    free(m->gev_seqs);
     memset(m, 0, sizeof *m);
 }
 
@@ -61,6 +73,7 @@ void viz_markers_truncate(viz_markers *m, uint64_t seq)
 {
     while (m->count > 0 && m->seqs[m->count - 1] >= seq) m->count--;
     while (m->err_count > 0 && m->err_seqs[m->err_count - 1] >= seq) m->err_count--;
+    while (m->gev_count > 0 && m->gev_seqs[m->gev_count - 1] >= seq) m->gev_count--;
     if (m->next_seq > seq) m->next_seq = seq;
 }
 
@@ -70,6 +83,8 @@ void viz_markers_to_view(const viz_markers *m, viz_view *v)
     v->marker_count = m->count;
     v->client_errs = m->errs;
     v->client_err_count = m->err_count;
+    v->group_evs = m->gevs;
+    v->group_ev_count = m->gev_count;
 }
 
 static void add(viz_markers *m, const sim_trace_rec *rec, viz_marker_kind kind, int32_t node,
@@ -551,6 +566,211 @@ static void on_producer_fail(viz_markers *m, const sim_trace_rec *r)
     place_last(m, r, f[0], -1);
 }
 
+/* ---------------------------------------------------------------------------------
+ * Consumer groups: rebalances, expiries, and the records the groups panel reads
+ * ------------------------------------------------------------------------------- */
+
+static void add_gev(viz_markers *m, const sim_trace_rec *r, viz_group_ev_kind kind, uint32_t group,
+                    int32_t member, int64_t generation, int64_t value, int64_t count)
+{
+    if (m->gev_count >= VIZ_MARKERS_LIMIT) {
+        m->gevs_lost++;
+        return;
+    }
+    if (m->gev_count == m->gev_capacity) {
+        const uint32_t cap = m->gev_capacity == 0 ? 64 : m->gev_capacity * 2;
+        m->gev_capacity = cap < VIZ_MARKERS_LIMIT ? cap : VIZ_MARKERS_LIMIT;
+        m->gevs = xrealloc(m->gevs, m->gev_capacity * sizeof *m->gevs);
+        m->gev_seqs = xrealloc(m->gev_seqs, m->gev_capacity * sizeof *m->gev_seqs);
+    }
+    SIM_ASSERT(m->gev_count == 0 || m->gevs[m->gev_count - 1].t <= r->t);
+    m->gev_seqs[m->gev_count] = r->seq;
+    m->gevs[m->gev_count++] = (viz_group_ev){.t = r->t,
+                                             .kind = (uint8_t)kind,
+                                             .group = (uint8_t)group,
+                                             .member = (int16_t)member,
+                                             .generation = (int32_t)generation,
+                                             .value = (int32_t)value,
+                                             .count = (int32_t)count};
+}
+
+/* Group and member slot of a consumer's trace id (docs/trace.md: 100001000 + 100 G + N). */
+static bool consumer_of(const viz_markers *m, int64_t id, uint32_t *g, uint32_t *slot)
+{
+    const sim_world *w = m->w;
+    const int64_t k = id - SIM_TRACE_CLIENT_ID_BASE - 1000;
+    if (!w->has_groups || k < 0) return false;
+    *g = (uint32_t)(k / 100);
+    *slot = (uint32_t)(k % 100);
+    return *g < w->groups.group_count && *g < KG_GROUPS_MAX &&
+           *slot < w->groups.groups[*g].members_max;
+}
+
+static bool group_of(const viz_markers *m, int64_t g)
+{
+    return m->w->has_groups && g >= 0 && g < (int64_t)m->w->groups.group_count &&
+           g < (int64_t)KG_GROUPS_MAX;
+}
+
+static bool bit(const kg_bitmap *b, uint32_t p)
+{
+    return (b->w[p / 64] >> (p % 64)) & 1u;
+}
+
+/* The partitions member (g, slot) gave up and got since the sink last looked, one record
+ * each; `leaving`: it is closing or leaving, so it gives up everything it owns. A new
+ * process (after a crash) owned nothing it could revoke. */
+static void diff_owned(viz_markers *m, const sim_trace_rec *r, uint32_t g, uint32_t slot,
+                       bool leaving)
+{
+    const kg_consumer *c = viz__consumer(m->w, g, slot);
+    const uint32_t k = g * KG_MEMBERS_MAX + slot;
+    kg_bitmap *seen = &m->seen_owned[k];
+    if (m->seen_process[k] != c->process_incarnation) {
+        memset(seen, 0, sizeof *seen);
+        m->seen_process[k] = c->process_incarnation;
+    }
+    const kg_bitmap now = leaving ? (kg_bitmap){{0}} : c->owned;
+    const uint32_t parts = m->w->groups.groups[g].partition_count;
+    for (uint32_t p = 0; p < parts; p++) {
+        const bool had = bit(seen, p), has = bit(&now, p);
+        if (had && !has) add_gev(m, r, VIZ_GEV_REVOKE, g, (int32_t)slot, c->generation, p, 0);
+        if (has && !had) add_gev(m, r, VIZ_GEV_ASSIGN, g, (int32_t)slot, c->generation, p, 0);
+    }
+    *seen = now;
+}
+
+/* A consumer's JoinGroup (revoking first, with the eager protocol) or LeaveGroup. */
+static void on_consumer_send(viz_markers *m, const sim_trace_rec *r)
+{
+    uint32_t g, slot;
+    const int64_t kind = r->f[2]; /* msg, to, kind, due */
+    if (kind != NET_MSG_JOIN_GROUP_REQ && kind != NET_MSG_LEAVE_GROUP_REQ) return;
+    if (!consumer_of(m, r->node, &g, &slot)) return;
+    const bool leaving = kind == NET_MSG_LEAVE_GROUP_REQ;
+    diff_owned(m, r, g, slot, leaving);
+    if (!leaving)
+        add_gev(m, r, VIZ_GEV_JOIN_SENT, g, (int32_t)slot, viz__consumer(m->w, g, slot)->generation,
+                0, 0);
+}
+
+/* A JoinGroup or LeaveGroup reaching a coordinator: what may start a rebalance. */
+static void on_group_deliver(viz_markers *m, const sim_trace_rec *r)
+{
+    uint32_t g, slot;
+    const int64_t kind = r->f[2]; /* msg, from, kind */
+    if (kind != NET_MSG_JOIN_GROUP_REQ && kind != NET_MSG_LEAVE_GROUP_REQ) return;
+    if (!consumer_of(m, r->f[1], &g, &slot)) return;
+    if (kind == NET_MSG_LEAVE_GROUP_REQ) {
+        m->left_at[g] = r->t;
+        m->left_member[g] = (int32_t)slot;
+    } else {
+        m->joined_at[g] = r->t;
+        m->joined_member[g] = (int32_t)slot;
+    }
+}
+
+/* Why group g starts a rebalance now (what reached its coordinator at this instant). */
+static void rebalance_cause(viz_markers *m, const sim_trace_rec *r, uint32_t g)
+{
+    const kg_group_spec *sp = &m->w->groups.groups[g];
+    char *why = m->rebalance_why[g];
+    const size_t n = sizeof m->rebalance_why[g];
+    if (m->expired_at[g] == r->t) {
+        snprintf(why, n,
+                 "member %" PRId32 "'s session expired: no heartbeat for session.timeout.ms "
+                 "(%" PRIu64 " ms)",
+                 m->expired_member[g], (uint64_t)(sp->session_timeout_us / 1000));
+    } else if (m->left_at[g] == r->t) {
+        snprintf(why, n, "member %" PRId32 " left the group (LeaveGroup)", m->left_member[g]);
+    } else if (m->group_state[g] <= KG_STATE_EMPTY) {
+        snprintf(why, n,
+                 "members joined an Empty group; the join phase waits "
+                 "group.initial.rebalance.delay.ms (%" PRIu64 " ms) for more",
+                 (uint64_t)(sp->initial_delay_us / 1000));
+    } else if (m->joined_at[g] == r->t) {
+        snprintf(why, n,
+                 "member %" PRId32 " (re)joined: a new member, or one whose owned partitions "
+                 "changed, starts a rebalance",
+                 m->joined_member[g]);
+    } else {
+        snprintf(why, n, "the coordinator could not store the group's assignment");
+    }
+}
+
+static void on_group_state(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f; /* group, state, generation, members */
+    if (!group_of(m, f[0])) return;
+    const uint32_t g = (uint32_t)f[0];
+    add_gev(m, r, VIZ_GEV_STATE, g, -1, f[2], f[1], f[3]);
+    if (f[1] == KG_STATE_PREPARING_REBALANCE) {
+        rebalance_cause(m, r, g);
+        m->rebalance_at[g] = r->t;
+    }
+    /* The join phase ended: a new generation (a coordinator that loads the group reports
+     * the generation it had). */
+    if (f[2] > 0 && f[2] > m->group_generation[g]) {
+        const char *id = m->w->groups.groups[g].id;
+        char started[32] = "";
+        if (m->rebalance_at[g] != SIM_TIME_NEVER) viz__format_time(m->rebalance_at[g], started, 32);
+        if (f[1] == KG_STATE_EMPTY) {
+            add(m, r, VIZ_MARK_GROUP, -1, m->rebalance_why[g],
+                "group %s is Empty in generation %" PRId64 ": no member rejoined", id, f[2]);
+        } else {
+            add(m, r, VIZ_MARK_GROUP, -1, m->rebalance_why[g],
+                "group %s rebalances to generation %" PRId64 " (%" PRId64 " member%s; started %s)",
+                id, f[2], f[3], f[3] == 1 ? "" : "s", started);
+        }
+        m->group_generation[g] = (int32_t)f[2];
+    }
+    m->group_state[g] = (int8_t)f[1];
+}
+
+/* The coordinator on broker `node_id` still lists member `slot` of group g: an expiry of
+ * its session, not of the join phase (which drops the member before it says so). */
+static bool still_listed(const sim_world *w, int32_t node_id, uint32_t g, uint32_t slot)
+{
+    const kg_set *s = &w->groups;
+    for (uint32_t b = 0; b < s->broker_count; b++)
+        if (s->broker_ids[b] == node_id)
+            return s->coords[(size_t)b * s->group_count + g].members[slot].present;
+    return false;
+}
+
+static void on_group_expired(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f; /* group, member */
+    if (!group_of(m, f[0]) || f[1] < 0 || f[1] >= (int64_t)KG_MEMBERS_MAX) return;
+    const uint32_t g = (uint32_t)f[0];
+    const kg_group_spec *sp = &m->w->groups.groups[g];
+    add_gev(m, r, VIZ_GEV_EXPIRED, g, (int32_t)f[1], m->group_generation[g], 0, 0);
+    m->expired_at[g] = r->t;
+    m->expired_member[g] = (int32_t)f[1];
+    char why[120];
+    if (still_listed(m->w, r->node, g, (uint32_t)f[1])) {
+        snprintf(why, sizeof why, "no heartbeat for session.timeout.ms (%" PRIu64 " ms)",
+                 (uint64_t)(sp->session_timeout_us / 1000));
+    } else {
+        snprintf(why, sizeof why,
+                 "it did not rejoin before the join phase ended (the rebalance timeout, "
+                 "max.poll.interval.ms = %" PRIu64 " ms)",
+                 (uint64_t)(sp->rebalance_timeout_us / 1000));
+    }
+    add(m, r, VIZ_MARK_GROUP, -1, why,
+        "group %s: coordinator %" PRId32 " removes member %" PRId64 " (%s/%" PRId64 ")", sp->id,
+        r->node, f[1], sp->id, f[1]);
+}
+
+static void on_group_assign(viz_markers *m, const sim_trace_rec *r)
+{
+    const int64_t *f = r->f; /* group, member, generation, partitions, revoked */
+    uint32_t g, slot;
+    if (!consumer_of(m, r->node, &g, &slot) || (int64_t)g != f[0]) return;
+    diff_owned(m, r, g, slot, false);
+    add_gev(m, r, VIZ_GEV_ASSIGNED, g, (int32_t)slot, f[2], f[3], f[4]);
+}
+
 void viz_markers_sink(void *ctx, const sim_trace_rec *r)
 {
     viz_markers *m = ctx;
@@ -631,6 +851,25 @@ void viz_markers_sink(void *ctx, const sim_trace_rec *r)
         return;
     case SIM_EV_PRODUCER_FAIL:
         on_producer_fail(m, r);
+        return;
+    case SIM_EV_NET_SEND:
+        if (r->node >= SIM_TRACE_CLIENT_ID_BASE) on_consumer_send(m, r);
+        return;
+    case SIM_EV_NET_DELIVER:
+        if (r->f[1] >= SIM_TRACE_CLIENT_ID_BASE) on_group_deliver(m, r);
+        return;
+    case SIM_EV_GROUP_STATE:
+        on_group_state(m, r);
+        return;
+    case SIM_EV_GROUP_JOIN:
+        if (group_of(m, r->f[0]))
+            add_gev(m, r, VIZ_GEV_JOINED, (uint32_t)r->f[0], (int32_t)r->f[1], r->f[2], r->f[3], 0);
+        return;
+    case SIM_EV_GROUP_MEMBER_EXPIRED:
+        on_group_expired(m, r);
+        return;
+    case SIM_EV_GROUP_ASSIGN:
+        on_group_assign(m, r);
         return;
     default:
         return; /* sends, deliveries, drops, appends, HW moves: not markers */

@@ -17,11 +17,23 @@
  *   lacks), a producer's batch failed for good (the error and the rule behind it).
  *   Producers' errors (error answers, broken connections, failed batches) are also
  *   kept apart as viz_client_errs, which the producer boxes flash; they are too many
- *   to be markers.
+ *   to be markers. Consumer groups: a rebalance is a group marker where the generation
+ *   increases (the end of the join phase), its `why` the cause of the rebalance (a
+ *   member's session expired, a member left with LeaveGroup, a member joined or rejoined
+ *   with different owned partitions, members joined an Empty group); a member removed
+ *   by its coordinator is one too. Their records (state changes, JoinGroup sent, join
+ *   answers, assignments, expiries) are kept as viz_group_evs, with one VIZ_GEV_REVOKE
+ *   per partition a member gave up and one VIZ_GEV_ASSIGN per partition it got: the
+ *   sink compares the member's owned partitions, read from the world, with those it saw
+ *   last, when the member sends JoinGroup (the eager protocol revokes everything just
+ *   before) or LeaveGroup (it gives up everything) and when it gets its assignment. A
+ *   member that crashed (its process incarnation changed) lost its partitions without
+ *   revoking them: that is not a revoke.
  * Owns / borrows: owns its marker array (heap, grown by doubling up to a limit); borrows
  *   the world (keeps it until viz_markers_deinit) for node ids and config values.
- * Invariants: markers and client errors are in trace order, hence sorted by time; a
- *   record is turned into at most one marker and one client error; records with a seq
+ * Invariants: markers, client errors and group records are in trace order, hence sorted
+ *   by time; a record is turned into at most one marker, one client error, and one
+ *   group record plus one per partition revoked or assigned; records with a seq
  *   below `next_seq` were seen already and are ignored, so re-running a restored
  *   checkpoint adds nothing twice.
  * Determinism: a function of the trace records, and for an unclean election of the
@@ -47,6 +59,11 @@ typedef struct viz_markers {
     uint32_t err_count;
     uint32_t err_capacity;
     uint64_t errs_lost; /* client errors not kept because VIZ_MARKERS_LIMIT was reached */
+    viz_group_ev *gevs; /* [gev_count], owned, sorted by t */
+    uint64_t *gev_seqs; /* [gev_count]: trace seq of the record each came from */
+    uint32_t gev_count;
+    uint32_t gev_capacity;
+    uint64_t gevs_lost; /* group records not kept because VIZ_MARKERS_LIMIT was reached */
     uint64_t next_seq;  /* the next trace seq not seen yet */
     const sim_world *w; /* borrowed */
     /* What explains the next marker (by endpoint). */
@@ -60,6 +77,16 @@ typedef struct viz_markers {
     const char *action_do;
     sim_time action_at;
     bool has_action;
+    /* Consumer groups: what the sink saw last ([group * KG_MEMBERS_MAX + slot]). */
+    kg_bitmap seen_owned[KG_GROUPS_MAX * KG_MEMBERS_MAX];  /* partitions it owned */
+    uint32_t seen_process[KG_GROUPS_MAX * KG_MEMBERS_MAX]; /* its process incarnation */
+    int32_t group_generation[KG_GROUPS_MAX];               /* highest generation; -1 */
+    int8_t group_state[KG_GROUPS_MAX];                     /* last kg_state; -1 none */
+    sim_time rebalance_at[KG_GROUPS_MAX];                  /* when the last one started */
+    char rebalance_why[KG_GROUPS_MAX][120];                /* and why */
+    /* The last member expired / leaving / joining at a coordinator, per group. */
+    sim_time expired_at[KG_GROUPS_MAX], left_at[KG_GROUPS_MAX], joined_at[KG_GROUPS_MAX];
+    int32_t expired_member[KG_GROUPS_MAX], left_member[KG_GROUPS_MAX], joined_member[KG_GROUPS_MAX];
 } viz_markers;
 
 /* Prepares an empty list for the world `w` (kept until deinit). */
@@ -78,8 +105,8 @@ void viz_markers_sink(void *ctx, const sim_trace_rec *rec);
  * (a command was pushed after restoring a checkpoint). */
 void viz_markers_truncate(viz_markers *m, uint64_t seq);
 
-/* Points the view at the markers and the client errors (borrowed: valid until the next
- * add or truncate). */
+/* Points the view at the markers, the client errors and the group records (borrowed:
+ * valid until the next add or truncate). */
 void viz_markers_to_view(const viz_markers *m, viz_view *v);
 
 #endif

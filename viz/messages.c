@@ -18,9 +18,10 @@
  * Invariants: 0 <= progress <= 1, 0 < fade <= 1 for every message returned.
  * Determinism: pool order, then drop notes newest first; no clock, no randomness.
  * Not modelled: loopback messages (a combined node's broker to its own controller) are
- *   not drawn: they have no link. Producers' messages (Produce, Metadata and their
- *   answers) run between the producer's box and the broker like any other message;
- *   consumers have no places yet, so theirs are listed but not drawn
+ *   not drawn: they have no link. Clients' messages (a producer's Produce and Metadata, a
+ *   consumer's Fetch, Metadata and group requests, and their answers) run between the
+ *   client's box and the broker like any other message; a client without a box (more
+ *   consumers than the layout holds) has its messages listed but not drawn
  *   (viz__endpoint_placed).
  */
 #include "viz_internal.h"
@@ -214,11 +215,34 @@ static uint32_t drop_notes(const sim_world *w, viz_msg *out, uint32_t max)
     return n;
 }
 
+int32_t viz__consumer_box_of(const viz_layout *l, int32_t endpoint)
+{
+    if (l->consumer_count == 0 || endpoint < l->consumer_first_endpoint) return -1;
+    const uint32_t k = (uint32_t)(endpoint - l->consumer_first_endpoint);
+    return k < l->consumer_count ? (int32_t)k : -1;
+}
+
+/* The box a client endpoint is drawn as; false for a node or an endpoint without one. */
+static bool client_box(const viz_layout *l, int32_t endpoint, viz_rect *out)
+{
+    if (endpoint < 0 || (uint32_t)endpoint < l->node_count) return false;
+    const uint32_t producer = (uint32_t)endpoint - l->node_count;
+    if (producer < l->client_count) { /* a producer's box */
+        *out = l->client[producer];
+        return true;
+    }
+    const int32_t k = viz__consumer_box_of(l, endpoint);
+    if (k < 0) return false;
+    *out = l->consumer[k];
+    return true;
+}
+
 bool viz__endpoint_placed(const viz_layout *l, int32_t endpoint)
 {
     if (endpoint < 0) return false;
     if ((uint32_t)endpoint < l->node_count) return true;
-    return (uint32_t)endpoint - l->node_count < l->client_count; /* a producer's box */
+    viz_rect b;
+    return client_box(l, endpoint, &b);
 }
 
 void viz__endpoint_center(const viz_layout *l, int32_t endpoint, double *x, double *y)
@@ -229,7 +253,9 @@ void viz__endpoint_center(const viz_layout *l, int32_t endpoint, double *x, doub
         *y = l->node_y[endpoint];
         return;
     }
-    const viz_rect b = l->client[(uint32_t)endpoint - l->node_count];
+    viz_rect b;
+    const bool boxed = client_box(l, endpoint, &b);
+    SIM_ASSERT(boxed);
     *x = b.x + b.w / 2;
     *y = b.y + b.h / 2;
 }
@@ -238,7 +264,9 @@ double viz__endpoint_edge(const viz_layout *l, int32_t endpoint, double dx, doub
 {
     SIM_ASSERT(viz__endpoint_placed(l, endpoint));
     if ((uint32_t)endpoint < l->node_count) return l->node_r + 3;
-    const viz_rect b = l->client[(uint32_t)endpoint - l->node_count];
+    viz_rect b;
+    const bool boxed = client_box(l, endpoint, &b);
+    SIM_ASSERT(boxed);
     const double len = hypot(dx, dy);
     if (len < 1e-9) return 3;
     /* Where the ray from the centre leaves the box: the nearer of its two sides. */
@@ -251,7 +279,14 @@ bool viz_msg_is_data_plane(net_msg_kind kind)
 {
     if (kind == NET_MSG_REPLICA_FETCH_REQ || kind == NET_MSG_REPLICA_FETCH_RESP) return true;
     if (kind == NET_MSG_ALTER_PARTITION_REQ || kind == NET_MSG_ALTER_PARTITION_RESP) return true;
-    return strcmp(net_msg_kind_family(kind), "produce") == 0; /* clients' produce requests */
+    const char *family = net_msg_kind_family(kind);
+    /* Clients' produce requests, and consumers' fetches. */
+    return strcmp(family, "produce") == 0 || strcmp(family, "consume") == 0;
+}
+
+bool viz_msg_is_group(net_msg_kind kind)
+{
+    return strcmp(net_msg_kind_family(kind), "group") == 0;
 }
 
 uint32_t viz_visible_messages(const sim_world *w, viz_msg *out, uint32_t max)

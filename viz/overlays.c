@@ -9,8 +9,10 @@
  *   committed registration, LEO, HW, and the replica's own role when it differs), of
  *   the selected producer (acks, idempotence and producer id, its metadata's leader
  *   for each partition, batches in flight per broker and waiting, record counters,
- *   errors by Kafka name) or of the selected message (id, kind, ends, times, size,
- *   fate). The tooltip lists the
+ *   errors by Kafka name), of the selected consumer (member id, state, generation,
+ *   coordinator, assignors and protocol, commit mode, records processed, and each owned
+ *   partition's position, fetch, HW and committed offset) or of the selected message
+ *   (id, kind, ends, times, size, fate). The tooltip lists the
  *   markers within a few pixels of the hovered instant with the rule that fired.
  * Owns / borrows: borrows everything for the call.
  * Invariants: brackets its cairo changes with save/restore; nothing hidden is laid out.
@@ -18,6 +20,7 @@
  * Not modelled: n/a.
  */
 #include "viz_internal.h"
+#include "../sim/core/sim_assert.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -342,6 +345,133 @@ static void inspect_client(cairo_t *cr, const viz_layout *l, const sim_world *w,
 }
 
 /* ---------------------------------------------------------------------------------
+ * Inspector: a consumer
+ * ------------------------------------------------------------------------------- */
+
+#define OWNED_LINES_MAX 12u
+
+static const char *commit_words(const kg_group_spec *sp, char *buf, size_t n)
+{
+    switch (sp->commit) {
+    case KG_COMMIT_AFTER_PROCESSING:
+        return "commitSync after each batch is processed";
+    case KG_COMMIT_BEFORE_PROCESSING:
+        return "commitSync of each batch's end before processing it";
+    case KG_COMMIT_AUTO:
+    default:
+        snprintf(buf, n, "auto, every %" PRIu64 " ms (auto.commit.interval.ms)",
+                 (uint64_t)(sp->auto_commit_interval_us / 1000));
+        return buf;
+    }
+}
+
+/* The assignors in preference order and the protocol they make (the highest every one
+ * supports: eager unless all are cooperative). */
+static void assignor_field(kv_box *b, const kg_group_spec *sp)
+{
+    char list[96] = "";
+    size_t len = 0;
+    for (uint32_t i = 0; i < sp->strategy_count && len + 24 < sizeof list; i++) {
+        const int n = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                               kasg_strategy_name(sp->strategies[i]));
+        if (n > 0) len += (size_t)n;
+    }
+    const bool coop =
+        kasg_protocol_select(sp->strategies, sp->strategy_count) == KASG_PROTOCOL_COOPERATIVE;
+    kv(b, "assignors", "%s (%s protocol)", list, coop ? "cooperative" : "eager");
+}
+
+/* One line per owned partition: where the member is in it and what is committed. */
+static void consumer_owned_fields(kv_box *b, const sim_world *w, const kg_consumer *c,
+                                  const kg_coord *coord)
+{
+    const kg_group_spec *sp = &w->groups.groups[c->group];
+    uint32_t n = 0;
+    for (uint32_t p = 0; p < sp->partition_count; p++) {
+        if (!((c->owned.w[p / 64] >> (p % 64)) & 1u)) continue;
+        if (n++ >= OWNED_LINES_MAX) continue;
+        char key[24], pos[40], committed[32];
+        const kg_partition_pos *x = &c->pos[p];
+        snprintf(key, sizeof key, "  ");
+        viz__partition_name(w, sp->partitions[p], key + 2, 15);
+        if (x->position >= 0) {
+            snprintf(pos, sizeof pos, "at %" PRId64, x->position);
+        } else {
+            snprintf(pos, sizeof pos, "%s", x->resetting ? "resetting" : "position unknown");
+        }
+        const int64_t cm = coord != NULL ? coord->committed[p] : -1;
+        if (cm >= 0) {
+            snprintf(committed, sizeof committed, "committed %" PRId64, cm);
+        } else {
+            snprintf(committed, sizeof committed, "nothing committed");
+        }
+        kv(b, key, "%s, fetched to %" PRId64 ", HW %" PRId64 ", %s%s", pos, x->fetched_to, x->hw,
+           committed, x->fetch_in_flight ? ", fetching" : "");
+    }
+    if (n == 0) kv(b, "owns", "no partition");
+    if (n > OWNED_LINES_MAX) kv(b, "", "\xe2\x80\xa6 %" PRIu32 " more", n - OWNED_LINES_MAX);
+}
+
+static void consumer_fields(kv_box *b, const sim_world *w, const kg_consumer *c)
+{
+    const kg_group_spec *sp = &w->groups.groups[c->group];
+    const sim_time now = w->engine.now;
+    char id[KG_MEMBER_ID_BYTES], buf[96];
+    if (c->incarnation != 0) {
+        kg_member_id(&w->groups, c->group, c->slot, c->incarnation, id, sizeof id);
+        kv(b, "member id", "%s", id);
+    } else {
+        kv(b, "member id", "none yet");
+    }
+    kv(b, "state", "%s%s%s", viz__consumer_state_word(w, c), c->is_leader ? ", group leader" : "",
+       c->rejoin_needed ? ", must rejoin" : "");
+    if (c->generation >= 0) {
+        kv(b, "generation", "%" PRId32, c->generation);
+    } else {
+        kv(b, "generation", "none yet");
+    }
+    int32_t broker = -1;
+    const kg_coord *coord = kg_active_coordinator(&w->groups, c->group, &broker);
+    if (c->coordinator >= 0) {
+        kv(b, "coordinator", "broker %" PRId32 "%s", c->coordinator,
+           coord != NULL && broker != c->coordinator ? " (it has moved)" : "");
+    } else {
+        kv(b, "coordinator", "unknown (FindCoordinator)");
+    }
+    assignor_field(b, sp);
+    kv(b, "commits", "%s", commit_words(sp, buf, sizeof buf));
+    kv(b, "processed", "%" PRIu64 " records, %" PRIu64 " ms each", c->processed,
+       (uint64_t)(sp->processing_us / 1000));
+    if (c->processing) {
+        char part[40];
+        viz__partition_name(w, sp->partitions[c->batch_partition], part, sizeof part);
+        kv(b, "processing", "%s offsets %" PRId64 " .. %" PRId64, part, c->batch_next,
+           c->batch_end - 1);
+    }
+    if (c->state != KG_C_DOWN && c->last_poll_us > 0 && c->last_poll_us <= now)
+        kv(b, "last poll", "%.3f s ago; %" PRIu32 " fetch%s in flight",
+           (double)(now - c->last_poll_us) / 1e6, c->fetches_in_flight,
+           c->fetches_in_flight == 1 ? "" : "es");
+    consumer_owned_fields(b, w, c, coord);
+}
+
+static void inspect_consumer(cairo_t *cr, const viz_layout *l, const sim_world *w, int32_t which)
+{
+    const uint32_t g = (uint32_t)which / KG_MEMBERS_MAX, slot = (uint32_t)which % KG_MEMBERS_MAX;
+    const kg_consumer *c = viz__consumer(w, g, slot);
+    kv_box b = {0};
+    snprintf(b.title, sizeof b.title, "consumer %s/%" PRIu32 "  \xe2\x80\x94  group %s",
+             w->groups.groups[g].id, slot, w->groups.groups[g].id);
+    consumer_fields(&b, w, c);
+    /* Beside the consumers' column, or above their band: the boxes stay in sight. */
+    const double width = 470, h = 30 + b.count * LINE_H + 6;
+    double x = l->cluster.x + 10, y = l->cluster.y + 30;
+    if (l->consumer_count > 0 && !l->consumer_band) x = fmax(4, l->consumers.x - 10 - width);
+    if (l->consumer_count > 0 && l->consumer_band) y = fmax(4, l->consumers.y - 4 - h);
+    kv_draw(cr, &b, x, y, width);
+}
+
+/* ---------------------------------------------------------------------------------
  * Inspector: a message
  * ------------------------------------------------------------------------------- */
 
@@ -473,7 +603,7 @@ static void draw_flash(cairo_t *cr, const viz_layout *l, const char *text)
     viz__text(cr, x + 12, y + 17, text, VIZ_ALIGN_LEFT);
 }
 
-static void draw_help(cairo_t *cr, const viz_layout *l)
+static void draw_help(cairo_t *cr, const viz_layout *l, const sim_world *w)
 {
     static const char *const keys[][2] = {
         {"space", "play / pause"},
@@ -489,6 +619,7 @@ static void draw_help(cairo_t *cr, const viz_layout *l)
         {"click a message", "inspect all its fields"},
         {"click a broker's card", "inspect its partition replicas"},
         {"click a producer", "inspect it: acks, metadata, batches, errors"},
+        {"click a consumer", "inspect it: member id, state, partitions, commits"},
         {"drag node \xe2\x86\x92 node", "cut (or heal) that link"},
         {"t", "force a timeout on the selected node"},
         {"hover the timeline", "what happened then, and why"},
@@ -496,15 +627,20 @@ static void draw_help(cairo_t *cr, const viz_layout *l)
         {"?", "this help"},
         {"q / Esc", "quit"},
     };
-    const size_t n = sizeof keys / sizeof keys[0];
-    const double w = 470, h = 52 + (double)n * 20.0;
-    const double x = (l->width - w) / 2, y = fmax(40, (l->height - h) / 2);
-    box_frame(cr, x, y, w, h);
+    const size_t all = sizeof keys / sizeof keys[0];
+    const size_t consumer_line = 12; /* named only when the scenario has consumers */
+    const size_t n = w->has_groups ? all : all - 1;
+    const double bw = 470, h = 52 + (double)n * 20.0;
+    const double x = (l->width - bw) / 2, y = fmax(40, (l->height - h) / 2);
+    box_frame(cr, x, y, bw, h);
     viz__font(cr, 14, true);
     viz__set_hex(cr, VIZ_C_TEXT);
     viz__text(cr, x + 16, y + 26, "Keys and mouse", VIZ_ALIGN_LEFT);
-    for (size_t i = 0; i < n; i++) {
-        const double ly = y + 52 + (double)i * 20.0;
+    SIM_ASSERT(strncmp(keys[consumer_line][0], "click a consumer", 16) == 0);
+    size_t row = 0;
+    for (size_t i = 0; i < all; i++) {
+        if (i == consumer_line && !w->has_groups) continue;
+        const double ly = y + 52 + (double)row++ * 20.0;
         viz__font(cr, 12, true);
         viz__set_hex(cr, VIZ_C_BLUE);
         viz__text(cr, x + 16, ly, keys[i][0], VIZ_ALIGN_LEFT);
@@ -575,11 +711,14 @@ void viz_draw_overlays(cairo_t *cr, const viz_layout *l, const sim_world *w, con
     } else if (v->selected_client >= 0 && w->has_producers &&
                (uint32_t)v->selected_client < w->producers.count) {
         inspect_client(cr, l, w, (uint32_t)v->selected_client);
+    } else if (v->selected_consumer >= 0 && w->has_groups &&
+               (uint32_t)v->selected_consumer / KG_MEMBERS_MAX < w->groups.group_count) {
+        inspect_consumer(cr, l, w, v->selected_consumer);
     }
     if (v->dragging) draw_drag(cr, l, v);
     if (v->hover_timeline) draw_tooltip(cr, l, v);
     if (v->menu.open) draw_menu(cr, w, &v->menu);
     if (v->flash != NULL && v->flash[0] != '\0') draw_flash(cr, l, v->flash);
-    if (v->show_help) draw_help(cr, l);
+    if (v->show_help) draw_help(cr, l, w);
     cairo_restore(cr);
 }

@@ -30,7 +30,9 @@
  *     more brokers than cards: the title line says how many are not shown;
  *   - for VIZ_ALERT_US after a data marker on the replica (its log truncated, or it was
  *     elected leader uncleanly: markers.h), its row is tinted pale red and a black
- *     triangle above the bar points at the offset the log now ends at.
+ *     triangle above the bar points at the offset the log now ends at;
+ *   - with consumer groups, of __consumer_offsets (50 partitions by default) only the
+ *     partitions a group's coordinator lives on have rows: the others hold nothing.
  * Owns / borrows: borrows everything for the call.
  * Invariants: brackets its cairo changes with save/restore; no allocation; draws nothing
  *   without topics; the rows drawn are exactly those viz_replica_row_get reports, at
@@ -97,10 +99,22 @@ void viz__partition_name(const sim_world *w, uint32_t partition_index, char *buf
     }
 }
 
+bool viz__partition_shown(const sim_world *w, uint32_t p)
+{
+    if (!w->has_groups || w->offsets_partition_count == 0) return true;
+    if (p < w->offsets_first_partition ||
+        p - w->offsets_first_partition >= w->offsets_partition_count)
+        return true;
+    for (uint32_t g = 0; g < w->groups.group_count; g++)
+        if (w->groups.groups[g].offsets_partition == p) return true;
+    return false;
+}
+
 static bool holds(const sim_world *w, uint32_t p, int32_t node_id)
 {
     const kpc_reg *reg = sim_world_partition(w, p);
-    return reg != NULL && kpc_contains(reg->replicas, reg->replica_count, node_id);
+    return reg != NULL && kpc_contains(reg->replicas, reg->replica_count, node_id) &&
+           viz__partition_shown(w, p);
 }
 
 uint32_t viz__broker_replicas(const sim_world *w, int32_t node_id, uint32_t *out, uint32_t max)
@@ -237,7 +251,7 @@ bool viz_replica_row_get(const viz_layout *l, const sim_world *w, int32_t endpoi
     if (k < 0) return false;
     const int32_t id = w->node_ids[endpoint];
     const kpc_reg *reg = sim_world_partition(w, partition_index);
-    if (reg == NULL || !kpc_contains(reg->replicas, reg->replica_count, id)) return false;
+    if (!holds(w, partition_index, id)) return false;
     uint32_t index = 0, count = 0;
     for (uint32_t p = 0; p < sim_world_partition_count(w); p++) {
         if (!holds(w, p, id)) continue;
@@ -503,7 +517,7 @@ static void draw_card(cairo_t *cr, const viz_layout *l, const sim_world *w, cons
     uint32_t count = 0, leads = 0;
     for (uint32_t p = 0; p < parts; p++) {
         const kpc_reg *reg = sim_world_partition(w, p);
-        if (reg == NULL || !kpc_contains(reg->replicas, reg->replica_count, id)) continue;
+        if (!holds(w, p, id)) continue;
         leads += reg->leader == id ? 1 : 0;
         if (count < room) {
             row_place(c, count, nums_w, &rows[count]);

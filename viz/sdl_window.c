@@ -7,8 +7,8 @@
  *   ← → scrub 1 s (shift: 10 s) · Home End jump · + − speed · 0 speed ×1 ·
  *   click a node: its menu (crash, restart, shutdown, power off, pause, resume, isolate,
  *   heal, timeout) and the inspector · click a broker's card in the partitions panel:
- *   the inspector (hovering it highlights the node too) · click a producer's box or a
- *   message: the inspector ·
+ *   the inspector (hovering it highlights the node too) · click a producer's box, a
+ *   consumer's box or a message: the inspector ·
  *   drag node → node: cut that direction (over a cut link: heal it) ·
  *   click or drag on the timeline: scrub · t force a timeout on the selected node ·
  *   s save the session · ? help · q / Esc quit (Esc first closes the menu or help).
@@ -261,6 +261,7 @@ static void mouse_up(win *w, double x, double y)
         v->selected_node = node;
         v->selected_msg = 0;
         v->selected_client = -1;
+        v->selected_consumer = -1;
         viz_menu_open(&v->menu, &w->layout, w->s->world, node);
         return;
     }
@@ -269,13 +270,16 @@ static void mouse_up(win *w, double x, double y)
         v->selected_node = card;
         v->selected_msg = 0;
         v->selected_client = -1;
+        v->selected_consumer = -1;
         return;
     }
     const uint64_t msg = viz_hit_message(&w->layout, w->s->world, x, y);
     const int32_t client = msg == 0 ? viz_hit_client(&w->layout, x, y) : -1;
+    const int32_t consumer = msg == 0 ? viz_hit_consumer(&w->layout, x, y) : -1;
     v->selected_msg = msg;
     v->selected_node = -1;
-    v->selected_client = client; /* a producer's box: inspect it */
+    v->selected_client = client;     /* a producer's box: inspect it */
+    v->selected_consumer = consumer; /* a consumer's box: inspect it */
 }
 
 static void mouse_move(win *w, double x, double y)
@@ -287,6 +291,7 @@ static void mouse_move(win *w, double x, double y)
     v->hover_node = viz_hit_node(&w->layout, x, y);
     if (v->hover_node < 0) v->hover_node = viz_hit_partitions(&w->layout, x, y);
     v->hover_client = viz_hit_client(&w->layout, x, y);
+    v->hover_consumer = viz_hit_consumer(&w->layout, x, y);
     if (w->mouse_down && w->scrubbing && v->hover_timeline) seek(w, (int64_t)t);
     if (w->mouse_down && w->down_node >= 0) {
         v->dragging = true;
@@ -346,6 +351,20 @@ static bool resolve_target(win *w, const char *target, double *x, double *y)
             if (strcmp(sw->producers.clients[i].name, name) != 0) continue;
             *x = w->layout.client[i].x + w->layout.client[i].w / 2;
             *y = w->layout.client[i].y + w->layout.client[i].h / 2;
+            return true;
+        }
+        return false;
+    }
+    if (sscanf(target, "consumer:%39s", name) == 1) { /* GROUP/N, as the timeline names it */
+        const sim_world *sw = w->s->world;
+        for (uint32_t k = 0; sw->has_groups && k < w->layout.consumer_count; k++) {
+            const uint32_t g = w->layout.consumer_group[k];
+            char member[80];
+            snprintf(member, sizeof member, "%s/%u", sw->groups.groups[g].id,
+                     (unsigned)w->layout.consumer_slot[k]);
+            if (strcmp(member, name) != 0) continue;
+            *x = w->layout.consumer[k].x + w->layout.consumer[k].w / 2;
+            *y = w->layout.consumer[k].y + w->layout.consumer[k].h / 2;
             return true;
         }
         return false;

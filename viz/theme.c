@@ -3,7 +3,9 @@
  *
  * Role: leaf helpers for the drawing files of viz/ (viz_internal.h); viz_node_fill is
  *   public because tests sample node colours with it.
- * Model: none. Colours are Okabe–Ito's colour-blind-safe set on a light background.
+ * Model: none. Colours are Okabe–Ito's colour-blind-safe set on a light background, and
+ *   two of Paul Tol's muted set (wine, olive) for the consumer groups, which need colours
+ *   of their own.
  * Owns / borrows: nothing.
  * Invariants: helpers that change cairo state other than the current point and path
  *   say so (viz__font* set the font; callers bracket with cairo_save/restore).
@@ -47,6 +49,8 @@ uint32_t viz__family_hex(net_msg_kind kind)
     if (strcmp(family, "heartbeat") == 0) return VIZ_C_GREEN;
     if (strcmp(family, "produce") == 0) return VIZ_C_ORANGE;
     if (strcmp(family, "metadata") == 0) return VIZ_C_METADATA; /* clients' Metadata */
+    if (strcmp(family, "group") == 0) return VIZ_C_GROUP;       /* the group protocol */
+    if (strcmp(family, "consume") == 0) return VIZ_C_CONSUME;   /* consumers' Fetch */
     return 0x777777; /* families of later models until they get a colour */
 }
 
@@ -77,6 +81,8 @@ uint32_t viz__marker_hex(viz_marker_kind kind)
         return VIZ_C_PURPLE;
     case VIZ_MARK_DATA:
         return VIZ_C_DATA;
+    case VIZ_MARK_GROUP:
+        return VIZ_C_GROUP;
     case VIZ_MARK_KIND_COUNT:
     default:
         return 0x000000;
@@ -85,10 +91,27 @@ uint32_t viz__marker_hex(viz_marker_kind kind)
 
 const char *viz__marker_kind_name(viz_marker_kind kind)
 {
-    static const char *const names[] = {"fault", "election", "raft",      "broker",
-                                        "note",  "warning",  "violation", "data"};
+    static const char *const names[] = {"fault",   "election",  "raft", "broker", "note",
+                                        "warning", "violation", "data", "group"};
     static_assert(sizeof names / sizeof names[0] == VIZ_MARK_KIND_COUNT, "marker names");
     return (unsigned)kind < VIZ_MARK_KIND_COUNT ? names[kind] : "?";
+}
+
+uint32_t viz__group_state_hex(kg_state s)
+{
+    switch (s) {
+    case KG_STATE_STABLE:
+        return VIZ_C_GREEN;
+    case KG_STATE_PREPARING_REBALANCE:
+        return VIZ_C_ORANGE;
+    case KG_STATE_COMPLETING_REBALANCE:
+        return VIZ_C_SKY;
+    case KG_STATE_DEAD:
+        return VIZ_C_VERMILION;
+    case KG_STATE_EMPTY:
+    default:
+        return 0x9A9A9A;
+    }
 }
 
 /* ---------------------------------------------------------------------------------

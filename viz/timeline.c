@@ -9,8 +9,10 @@
  *   (violations thicker), elections full height with a dot, broker events half height,
  *   raft events a third, notes a triangle on top, warnings two thirds, data markers
  *   (a log truncated, an unclean election, a producer's batch failed) four fifths in
- *   black with a flat cap. The legend names the data kind only when the run has
- *   producers or such a marker, so older pictures are unchanged.
+ *   black with a flat cap, group markers (a rebalance's new generation, a member
+ *   removed) in wine, 58 % high with a square on top. The legend names the data kind
+ *   only when the run has producers or such a marker, the group kind only when it has
+ *   consumer groups or such a marker, so older pictures are unchanged.
  * Owns / borrows: borrows the markers for the call.
  * Invariants: brackets its cairo changes with save/restore; no allocation; at most one
  *   tick per pixel column and kind is drawn, so a long chaos run costs no more than the
@@ -48,6 +50,8 @@ static double tick_height(viz_marker_kind kind)
         return 1.0;
     case VIZ_MARK_DATA:
         return 0.8;
+    case VIZ_MARK_GROUP:
+        return 0.58;
     case VIZ_MARK_WARNING:
         return 0.66;
     case VIZ_MARK_BROKER:
@@ -89,6 +93,10 @@ static void draw_ticks(cairo_t *cr, const viz_layout *l, const viz_view *v, viz_
         if (kind == VIZ_MARK_DATA) { /* a square cap: records gone */
             cairo_move_to(cr, x - 2.5, b.y + b.h * (1 - h));
             cairo_line_to(cr, x + 2.5, b.y + b.h * (1 - h));
+            cairo_move_to(cr, x, b.y + b.h * (1 - h));
+        }
+        if (kind == VIZ_MARK_GROUP) { /* a small square on top: the group's requests */
+            cairo_rectangle(cr, x - 2, b.y + b.h * (1 - h) - 4, 4, 4);
             cairo_move_to(cr, x, b.y + b.h * (1 - h));
         }
     }
@@ -137,12 +145,15 @@ static void draw_axis(cairo_t *cr, const viz_layout *l, const viz_view *v)
 }
 
 /* The data kind (records gone) is in the legend when the run can have such markers,
- * with producers, or has one: a run without either looks as it did before the kind. */
+ * with producers, or has one; the group kind likewise with consumer groups: a run
+ * without either looks as it did before the kind. */
 static bool legend_has(const sim_world *w, const viz_view *v, viz_marker_kind kind)
 {
-    if (kind != VIZ_MARK_DATA || w->has_producers) return true;
+    if (kind == VIZ_MARK_DATA && w->has_producers) return true;
+    if (kind == VIZ_MARK_GROUP && w->has_groups && !v->hide_groups) return true;
+    if (kind != VIZ_MARK_DATA && kind != VIZ_MARK_GROUP) return true;
     for (uint32_t i = 0; v->markers != NULL && i < v->marker_count; i++)
-        if (v->markers[i].kind == VIZ_MARK_DATA) return true;
+        if (v->markers[i].kind == kind) return true;
     return false;
 }
 

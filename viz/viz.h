@@ -16,7 +16,11 @@
  *   broker's partition replicas (role, ISR membership, log end offset and high
  *   watermark) and markers where records went (truncations, unclean elections, failed
  *   batches); with producers, a box per producer with its counters, its Produce and
- *   Metadata requests in flight, and a badge naming the errors it sees.
+ *   Metadata requests in flight, and a badge naming the errors it sees; with consumer
+ *   groups, a box per consumer (its state, the partitions it owns, whether it is
+ *   processing), its Fetch and group requests in flight, and a panel per group with its
+ *   state, generation, coordinator, the phases of a rebalance step by step, and for each
+ *   partition its owner, committed offset, high watermark and lag.
  * Owns / borrows: drawing functions borrow everything for the call. The view's markers
  *   are borrowed from the session.
  * Invariants: every viz_draw_* brackets its changes with cairo_save/cairo_restore; the
@@ -47,6 +51,7 @@ typedef enum viz_marker_kind {
     VIZ_MARK_WARNING,   /* a skipped action */
     VIZ_MARK_VIOLATION, /* a checker saw a guarantee broken */
     VIZ_MARK_DATA,      /* records gone: a log truncated, an unclean election, a failed batch */
+    VIZ_MARK_GROUP,     /* a consumer group rebalanced (a new generation), a member expired */
     VIZ_MARK_KIND_COUNT
 } viz_marker_kind;
 
@@ -72,9 +77,33 @@ typedef struct viz_client_err {
     bool fatal;        /* producer_fail: the batch failed for good */
 } viz_client_err;
 
+/* What a consumer group did, from the trace (markers.c): the groups panel derives the
+ * phases of a rebalance and the partitions to flash from these. */
+typedef enum viz_group_ev_kind {
+    VIZ_GEV_STATE = 0, /* the coordinator changed the group's state: value = kg_state */
+    VIZ_GEV_JOIN_SENT, /* member sent JoinGroup (having revoked, with the eager protocol) */
+    VIZ_GEV_JOINED,    /* the coordinator answered member's JoinGroup: the join phase ended */
+    VIZ_GEV_ASSIGNED,  /* member got its assignment: value = partitions it owns */
+    VIZ_GEV_EXPIRED,   /* the coordinator removed member (no heartbeat or rejoin in time) */
+    VIZ_GEV_REVOKE,    /* member gave up group partition `value` */
+    VIZ_GEV_ASSIGN,    /* member got group partition `value` */
+} viz_group_ev_kind;
+
+typedef struct viz_group_ev {
+    sim_time t;         /* virtual time, us */
+    uint8_t kind;       /* viz_group_ev_kind */
+    uint8_t group;      /* index in the world's groups */
+    int16_t member;     /* member slot, -1 for the group as a whole */
+    int32_t generation; /* the generation the record names, -1 none */
+    int32_t value;      /* see the kind */
+    int32_t count;      /* VIZ_GEV_STATE: members; VIZ_GEV_ASSIGNED: partitions revoked */
+} viz_group_ev;
+
 /* ---------------------------------------------------------------------------------
  * Geometry
  * ------------------------------------------------------------------------------- */
+
+#define VIZ_CONSUMERS_MAX 32u /* consumer boxes laid out; more are counted as hidden */
 
 typedef struct viz_rect {
     double x, y, w, h;
@@ -106,6 +135,26 @@ typedef struct viz_layout {
     viz_rect client[PROD_CLIENTS_MAX]; /* [producer]: its box inside `clients` */
     bool client_compact;               /* boxes too short for the counters: name only */
     bool client_band;                  /* boxes in rows across the top, not a column */
+    /* Consumers: one box per member slot of every group (group by group, slot order) in
+     * a column at the right of the cluster panel (or a band across its bottom when the
+     * producers' boxes are in a band). Consumer k is endpoint consumer_first_endpoint + k
+     * (the world numbers them so). */
+    viz_rect consumers;                        /* the column or band; w = h = 0 without groups */
+    uint32_t consumer_count;                   /* boxes laid out (0 without groups) */
+    uint32_t consumers_hidden;                 /* member slots without room for a box */
+    int32_t consumer_first_endpoint;           /* endpoint of box 0 */
+    viz_rect consumer[VIZ_CONSUMERS_MAX];      /* [k]: its box inside `consumers` */
+    uint8_t consumer_group[VIZ_CONSUMERS_MAX]; /* [k]: its group */
+    uint8_t consumer_slot[VIZ_CONSUMERS_MAX];  /* [k]: its member slot */
+    bool consumer_compact;                     /* boxes too short for the details: name only */
+    bool consumer_band;                        /* boxes in rows across the bottom */
+    /* The consumer groups panel, between the metadata logs and the event log: per group a
+     * two-line header and a row per partition, as many as fit. */
+    viz_rect groups;                     /* w = h = 0 without groups */
+    uint32_t group_count;                /* groups with a block laid out */
+    viz_rect group_block[KG_GROUPS_MAX]; /* [g]: the header and its rows */
+    uint32_t group_rows[KG_GROUPS_MAX];  /* [g]: partition rows with room (the last says
+                                            "+N more" when fewer than the partitions) */
 } viz_layout;
 
 /* Places every panel and node for a window of width x height logical pixels. Voters on
@@ -144,10 +193,16 @@ typedef struct viz_view {
     int32_t selected_client; /* producer index; -1 none */
     int32_t hover_node;
     int32_t hover_client; /* producer index; -1 none */
+    /* Consumers: group * KG_MEMBERS_MAX + member slot; -1 none. */
+    int32_t selected_consumer;
+    int32_t hover_consumer;
     /* Draw without the client layer (producer boxes, their lanes and messages, their
      * legend entries): the picture as it was before clients were drawn. Tests compare
      * against it; the laid-out column stays empty. */
     bool hide_clients;
+    /* Likewise without the consumer groups (consumer boxes, their lanes and messages, the
+     * groups panel, their legend entries); the laid-out places stay empty. */
+    bool hide_groups;
     bool hover_timeline;
     sim_time hover_t; /* the instant under the mouse on the strip */
     /* Dragging from a node to another to cut (or heal) their link. */
@@ -162,6 +217,9 @@ typedef struct viz_view {
     /* Producers' errors, sorted by t, from the same session or render (borrowed). */
     const viz_client_err *client_errs;
     uint32_t client_err_count;
+    /* Consumer groups' records, sorted by t, from the same session or render (borrowed). */
+    const viz_group_ev *group_evs;
+    uint32_t group_ev_count;
     const char *flash; /* a transient status line ("saved to x.json"), may be NULL */
 } viz_view;
 
@@ -183,6 +241,8 @@ void viz_draw_logs(cairo_t *cr, const viz_layout *l, const sim_world *w, const v
 /* Draws nothing without topics. */
 void viz_draw_partitions(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_events(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+/* Draws nothing without consumer groups. */
+void viz_draw_groups(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_timeline(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 void viz_draw_overlays(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
 
@@ -205,9 +265,12 @@ typedef struct viz_msg {
     const net_msg *msg; /* NULL for a drop note */
 } viz_msg;
 uint32_t viz_visible_messages(const sim_world *w, viz_msg *out, uint32_t max);
-/* Data-plane messages (replica Fetch, AlterPartition, Produce) are drawn as diamonds,
- * the controller quorum's, the brokers' heartbeats and the clients' Metadata as dots. */
+/* Data-plane messages (replica Fetch, AlterPartition, Produce, a consumer's Fetch) are
+ * drawn as diamonds, the group protocol's (FindCoordinator, JoinGroup, SyncGroup,
+ * Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch) as squares, the controller quorum's,
+ * the brokers' heartbeats and the clients' Metadata as dots. */
 bool viz_msg_is_data_plane(net_msg_kind kind);
+bool viz_msg_is_group(net_msg_kind kind);
 /* Where message m is drawn, in logical pixels (on its direction's lane of the link). */
 void viz_msg_position(const viz_layout *l, const viz_msg *m, double *x, double *y);
 
@@ -265,6 +328,106 @@ typedef struct viz_client_box {
 bool viz_client_box_get(const viz_layout *l, const sim_world *w, const viz_view *v,
                         uint32_t producer, viz_client_box *out);
 
+/* A consumer's box in the cluster panel, where and how it is drawn now (for the tests
+ * and hit testing). */
+typedef struct viz_consumer_box {
+    viz_rect box;            /* the whole box */
+    double fill_x, fill_y;   /* a pixel (whole indexes) of the body that no text covers */
+    viz_rect glyph;          /* the "C" mark */
+    double glyph_x, glyph_y; /* a pixel of the mark off its letter */
+    uint32_t group, slot;    /* the member */
+    int32_t endpoint;
+    kg_cstate state;        /* the consumer's own state */
+    bool started;           /* the slot has been started (else "not started") */
+    const char *state_word; /* "stable", "joining", "syncing", "finding", "down", ... */
+    uint32_t owned;         /* partitions it owns (and may read) now */
+    bool processing;        /* a polled batch is being processed */
+    viz_rect cells;         /* the owned-partitions strip (w = 0 in a compact box) */
+    viz_rgb fill, glyph_fill;
+} viz_consumer_box;
+
+/* The box of layout consumer k if the layout placed it and the view does not hide
+ * groups. Reads only. */
+bool viz_consumer_box_get(const viz_layout *l, const sim_world *w, const viz_view *v, uint32_t k,
+                          viz_consumer_box *out);
+
+/* The phases of a rebalance, in order; DONE once every member got its assignment. */
+typedef enum viz_phase {
+    VIZ_PHASE_REVOKE = 0, /* PreparingRebalance: members revoke and rejoin */
+    VIZ_PHASE_JOIN,       /* every member rejoined: the join phase ends at the coordinator */
+    VIZ_PHASE_SYNC,       /* CompletingRebalance: the leader assigns, the coordinator stores */
+    VIZ_PHASE_ASSIGN,     /* Stable: members receive their assignments */
+    VIZ_PHASE_DONE,
+} viz_phase;
+
+/* The latest rebalance of a group that started at or before now, derived from the view's
+ * group records (and, while it prepares, from the coordinator's members now). */
+typedef struct viz_rebalance {
+    bool any;           /* one started at or before now */
+    viz_phase phase;    /* where it is now */
+    sim_time at[5];     /* at[k]: when phase k began (at[VIZ_PHASE_DONE]: when it ended);
+                           SIM_TIME_NEVER for phases not reached (or skipped) */
+    int32_t generation; /* the generation it makes, -1 until the join phase ended */
+    uint32_t members;   /* members of that generation */
+    bool abandoned;     /* a new coordinator loaded the group before the join phase ended */
+} viz_rebalance;
+
+void viz_group_rebalance(const sim_world *w, const viz_view *v, uint32_t group, viz_rebalance *out);
+
+/* How long (virtual us) a group's header keeps the steps of a rebalance after it ended. */
+#define VIZ_REBALANCE_SHOW_US SIM_S(5)
+
+/* A group's header in the groups panel, where and how it is drawn now. */
+typedef struct viz_group_head {
+    viz_rect head;             /* its two lines */
+    bool coordinator_known;    /* a broker has loaded the group (else "no coordinator") */
+    int32_t coordinator;       /* that broker's id, -1 none */
+    kg_state state;            /* the coordinator's (KG_STATE_DEAD without one) */
+    const char *state_text;    /* "Stable", "PreparingRebalance", ..., "no coordinator" */
+    int32_t generation;        /* -1 without a coordinator */
+    uint32_t members;          /* present members at the coordinator */
+    viz_rect shape;            /* the state's shape: a disc filled by how far the state is */
+    double shape_x, shape_y;   /* a pixel of its lower-left quarter: filled unless Empty/Dead */
+    double shape_x2, shape_y2; /* a pixel of its upper-right quarter: filled only when Stable */
+    viz_rgb shape_fill;        /* the state's colour */
+    viz_rebalance reb;         /* the latest rebalance */
+    bool steps_shown;          /* the step strip is drawn (in progress, or ended recently) */
+    viz_rect step[4];          /* revoke, join, sync, assign */
+} viz_group_head;
+
+bool viz_group_head_get(const viz_layout *l, const sim_world *w, const viz_view *v, uint32_t group,
+                        viz_group_head *out);
+
+/* Why a partition row is flashing. */
+typedef enum viz_row_flash {
+    VIZ_FLASH_NONE = 0,
+    VIZ_FLASH_REVOKED,  /* its owner gave it up within the last VIZ_ALERT_US */
+    VIZ_FLASH_ASSIGNED, /* a member got it within the last VIZ_ALERT_US */
+} viz_row_flash;
+
+/* One partition's row in a group's block. */
+typedef struct viz_group_row {
+    viz_rect row;
+    uint32_t partition;    /* global partition index */
+    int32_t owner;         /* member slot that owns it and reads it now, -1 none */
+    int32_t assigned;      /* member slot the coordinator's assignment names, -1 none */
+    int64_t committed;     /* the coordinator's committed offset, -1 none */
+    int64_t hw;            /* the partition leader's high watermark, -1 no leader */
+    int64_t lag;           /* hw - committed, -1 unknown */
+    bool paused;           /* nobody reads it (since the group's first assignment) */
+    viz_row_flash flash;   /* the latest revoke or assignment within VIZ_ALERT_US */
+    int32_t flash_member;  /* who gave it up or got it */
+    viz_rect chip;         /* the owner's mark */
+    double chip_x, chip_y; /* a pixel of it off its number */
+    viz_rgb chip_fill;     /* the group colour for an owner; white (outlined) otherwise */
+    viz_rgb row_fill;      /* white; paused, revoked and assigned rows are tinted */
+} viz_group_row;
+
+/* The row of the group's partition `index` (0 .. its partition count) if the panel has
+ * room for it. Reads only. */
+bool viz_group_row_get(const viz_layout *l, const sim_world *w, const viz_view *v, uint32_t group,
+                       uint32_t index, viz_group_row *out);
+
 /* ---------------------------------------------------------------------------------
  * Hit testing (logical pixels)
  * ------------------------------------------------------------------------------- */
@@ -274,6 +437,8 @@ int32_t viz_hit_node(const viz_layout *l, double x, double y); /* endpoint or -1
 int32_t viz_hit_partitions(const viz_layout *l, double x, double y);
 /* The producer whose box is at (x, y): its index or -1. */
 int32_t viz_hit_client(const viz_layout *l, double x, double y);
+/* The consumer whose box is at (x, y): group * KG_MEMBERS_MAX + slot, or -1. */
+int32_t viz_hit_consumer(const viz_layout *l, double x, double y);
 uint64_t viz_hit_message(const viz_layout *l, const sim_world *w, double x, double y); /* 0 */
 bool viz_hit_timeline(const viz_layout *l, const viz_view *v, double x, double y, sim_time *t_out);
 int32_t viz_hit_menu(const viz_layout *l, const viz_view *v, double x, double y); /* item */

@@ -63,6 +63,14 @@ void viz__set_hex_alpha(cairo_t *cr, uint32_t hex, double alpha);
 #define VIZ_C_METADATA_EDGE 0x8F8500
 /* Data markers (records gone) on the timeline and in the event log. */
 #define VIZ_C_DATA 0x000000
+/* Consumer groups: the group protocol's requests, the consumers' marks and the group
+ * markers in Paul Tol's wine; the consumers' Fetch in his olive, apart from the brokers'
+ * replica fetches (Okabe-Ito has no eighth colour). Shapes tell them apart too: group
+ * requests are squares, fetches diamonds. */
+#define VIZ_C_GROUP   0x882255
+#define VIZ_C_CONSUME 0x999933
+/* A group's state: its colour (and, in groups.c, how much of its disc is filled). */
+uint32_t viz__group_state_hex(kg_state s);
 uint32_t viz__family_hex(net_msg_kind kind);
 /* The colour of raft epoch `epoch` in the log panel (cycles through six). */
 uint32_t viz__epoch_hex(int32_t epoch);
@@ -107,14 +115,14 @@ bool viz__rect_contains(viz_rect r, double x, double y);
  * ------------------------------------------------------------------------------- */
 
 /* Whether an endpoint has a place in the picture: nodes always; a producer (endpoint
- * node_count + i) when the layout placed its box. Consumers are not drawn yet. */
+ * node_count + i) or a consumer when the layout placed its box. */
 bool viz__endpoint_placed(const viz_layout *l, int32_t endpoint);
 /* The centre of a placed endpoint's shape (a node's circle, a producer's box). */
 void viz__endpoint_center(const viz_layout *l, int32_t endpoint, double *x, double *y);
 /* How far from its centre, towards (dx, dy) (not necessarily a unit vector), a link
  * leaves a placed endpoint: a little outside its circle or box. */
 double viz__endpoint_edge(const viz_layout *l, int32_t endpoint, double dx, double dy);
-/* "node 3", "producer checkout": an endpoint for people. */
+/* "node 3", "producer checkout", "consumer billing/1": an endpoint for people. */
 void viz__endpoint_name(const sim_world *w, int32_t endpoint, char *buf, size_t buf_bytes);
 /* Two lanes per link, one per direction, this far from the centre line. */
 #define VIZ_LANE_PX 4.0
@@ -145,8 +153,13 @@ double viz__timeline_x(const viz_layout *l, sim_time end_us, sim_time t);
 /* The panel's title and legend: one line on a wide panel, three on a narrow one (one
  * on a short narrow one, which has no room for the legend). */
 double viz__partitions_head_h(viz_rect panel);
-/* Partitions with a replica on broker `node_id` in the committed registration, in
- * partition order: fills out[0 .. min(count, max)) and returns the count. */
+/* Whether the partitions panel and the inspector list partition p: every partition of
+ * the scenario's topics; of __consumer_offsets only those a group's coordinator lives on
+ * (a group's offsets partition). */
+bool viz__partition_shown(const sim_world *w, uint32_t p);
+/* Partitions with a replica on broker `node_id` in the committed registration (those
+ * viz__partition_shown lists), in partition order: fills out[0 .. min(count, max)) and
+ * returns the count. */
 uint32_t viz__broker_replicas(const sim_world *w, int32_t node_id, uint32_t *out, uint32_t max);
 /* "orders-3": the topic's name and the partition's number within it; a name too long
  * for the buffer is cut with an ellipsis, the number never is. */
@@ -160,11 +173,39 @@ void viz__partition_name(const sim_world *w, uint32_t partition_index, char *buf
 #define VIZ_CLIENTS_HEAD_H      16.0  /* the column's caption */
 #define VIZ_CLIENTS_BAND_HEAD_H 22.0  /* the band's caption, clear of the first row's badges */
 #define VIZ_CLIENT_W_MIN        110.0 /* narrower boxes in a band would crush the counters */
+/* A client's link to a broker: one pale line of colour `hex` while both directions are
+ * healthy (a client may talk to every broker), else each lane in its fault's style. */
+#define VIZ_C_CLIENT_LANE 0xE0E0DC /* paler than the quorum's lanes: many clients, many lanes */
+void viz__client_link(cairo_t *cr, const viz_layout *l, const sim_world *w, int32_t a, int32_t b,
+                      uint32_t hex);
 /* The lanes from producers to the brokers their metadata names leaders, under the
  * nodes; the boxes, over the nodes and under the messages (cluster.c calls both). */
 void viz__draw_client_lanes(cairo_t *cr, const viz_layout *l, const sim_world *w,
                             const viz_view *v);
 void viz__draw_clients(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+/* Consumers' boxes (layout.c places them with the producers' geometry, consumers.c
+ * draws them); their lanes run to their coordinator and their partitions' leaders. */
+#define VIZ_CONSUMERS_HEAD_H 16.0 /* the column's caption */
+void viz__draw_consumer_lanes(cairo_t *cr, const viz_layout *l, const sim_world *w,
+                              const viz_view *v);
+void viz__draw_consumers(cairo_t *cr, const viz_layout *l, const sim_world *w, const viz_view *v);
+/* Layout box of consumer endpoint `endpoint`, or -1. */
+int32_t viz__consumer_box_of(const viz_layout *l, int32_t endpoint);
+/* The consumer of group g, member slot `slot`. */
+const kg_consumer *viz__consumer(const sim_world *w, uint32_t g, uint32_t slot);
+/* Whether a consumer fetches and processes now: Stable, or keeping its partitions through
+ * a cooperative rebalance (KIP-429); the model's own rule (kg__consuming). */
+bool viz__consuming(const sim_world *w, const kg_consumer *c);
+/* "stable", "joining", ...: a consumer's state in a word ("not started" for a slot never
+ * started). */
+const char *viz__consumer_state_word(const sim_world *w, const kg_consumer *c);
+
+/* Groups panel geometry (layout.c places the blocks, groups.c fills them). */
+#define VIZ_GROUPS_TITLE_H 24.0 /* the panel's title line, with the columns' captions */
+#define VIZ_GROUP_HEAD_H   34.0 /* a group's header: its state line and its step strip */
+#define VIZ_GROUP_ROW_H    13.0 /* one partition row */
+#define VIZ_GROUP_GAP      6.0  /* under a group's last row */
+
 /* Whether the view has a data marker (VIZ_MARK_DATA) on node `node_id`'s replica of
  * partition `partition` with t in (now - VIZ_ALERT_US, now]; *offset is the latest's. */
 bool viz__recent_data_mark(const viz_view *v, sim_time now, int32_t node_id, uint32_t partition,

@@ -2,7 +2,7 @@
 # render-cli.sh — end-to-end tests of `kraftlab render` and `kraftlab run --plot`.
 #
 # Goal: render writes PNGs of the requested size at an instant or as numbered frames,
-# byte-identical when repeated, with and without topics and producers; bad usage exits 2, an unreadable scenario or an
+# byte-identical when repeated, with and without topics, producers and consumer groups; bad usage exits 2, an unreadable scenario or an
 # unwritable file exits 3; --plot writes its chart and leaves the run unchanged (same
 # trace_hash and summary as without it).
 # Method: run the command as a user would; read PNG sizes from the IHDR chunk.
@@ -78,6 +78,24 @@ expect_exit 0 "render producers small" "$kraftlab" render $pv --out "$tmp/r3.png
 expect_exit 0 "render producer frames" "$kraftlab" render $pv --out "$tmp/rf.png" --from 9.999s --to 10.003s --fps 1000
 n=$(ls "$tmp" | grep -c '^rf-[0-9][0-9][0-9][0-9]\.png$')
 [ "$n" = 5 ] && ok || bad "producer frames: $n, wanted 5"
+
+# 2d. A scenario with a consumer group: its boxes and panel draw; the same bytes twice;
+# the rebalance after member 1's session expires (about 25.4 s to 27.5 s) changes the
+# picture: during it the frame differs from one before it and from one after it.
+gv=tests/viz/groups.json
+expect_exit 0 "check $gv" "$kraftlab" check $gv
+expect_exit 0 "render groups" "$kraftlab" render $gv --out "$tmp/g1.png" --at 26.5s
+[ "$(png_size "$tmp/g1.png")" = "1280x800" ] && ok || bad "groups: size $(png_size "$tmp/g1.png")"
+expect_exit 0 "render groups again" "$kraftlab" render $gv --out "$tmp/g2.png" --at 26.5s
+cmp -s "$tmp/g1.png" "$tmp/g2.png" && ok || bad "two renders of groups at 26.5 s differ"
+expect_exit 0 "render groups before" "$kraftlab" render $gv --out "$tmp/g0.png" --at 24s
+expect_exit 0 "render groups after" "$kraftlab" render $gv --out "$tmp/g3.png" --at 35s
+cmp -s "$tmp/g0.png" "$tmp/g1.png" && bad "groups: 24 s and 26.5 s look the same" || ok
+cmp -s "$tmp/g1.png" "$tmp/g3.png" && bad "groups: 26.5 s and 35 s look the same" || ok
+expect_exit 0 "render groups small" "$kraftlab" render $gv --out "$tmp/g4.png" --at 27.45s --size 320x200
+expect_exit 0 "render groups frames" "$kraftlab" render $gv --out "$tmp/gf.png" --from 27.44s --to 27.46s --fps 500
+n=$(ls "$tmp" | grep -c '^gf-[0-9][0-9][0-9][0-9]\.png$')
+[ "$n" = 11 ] && ok || bad "group frames: $n, wanted 11"
 
 # 3. Frames: numbered PATH-0001.png ..., or a printf pattern.
 expect_exit 0 "frames" "$kraftlab" render $q --out "$tmp/f.png" --from 1s --to 1.1s --fps 100

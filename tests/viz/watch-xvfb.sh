@@ -3,7 +3,8 @@
 #
 # Goal: a crash injected by a (synthesised) click becomes a timeline action; the saved
 # session replays to the same trace_hash as the interactive run; the window survives
-# scrubbing, stepping, speed changes, the help overlay and a link drag.
+# scrubbing, stepping, speed changes, the help overlay, a link drag, and clicks on
+# producers' and consumers' boxes (named producer:NAME and consumer:GROUP/N).
 # Method: xvfb-run, --fixed-step and --input (tests/viz/*.input), then kraftlab run on
 # the saved file.
 # Usage: watch-xvfb.sh KRAFTLAB
@@ -86,6 +87,26 @@ xvfb_run "$kraftlab" watch tests/viz/producers.json --no-tour --fixed-step 16ms 
 rc=$?
 [ "$rc" = 0 ] && ok || bad "producer session exited $rc: $(cat "$d/err5")"
 grep -q "names nothing" "$d/err5" && bad "producer:checkout named nothing: $(cat "$d/err5")" || ok
+
+# 2c. A scenario with a consumer group: click each member's box (the inspector), scrub
+# into the rebalance, step, click a node; the window closes cleanly.
+cat >"$d/group.input" <<'IN'
+0 key space
+20 click consumer:billing/0
+25 key period
+30 click timeline:26.5s
+35 click consumer:billing/1
+40 click timeline:27.45s
+41 key period
+45 click node:1
+46 key Escape
+50 quit
+IN
+xvfb_run "$kraftlab" watch tests/viz/groups.json --no-tour --fixed-step 16ms \
+    --input "$d/group.input" >"$d/out6" 2>"$d/err6"
+rc=$?
+[ "$rc" = 0 ] && ok || bad "group session exited $rc: $(cat "$d/err6")"
+grep -q "names nothing" "$d/err6" && bad "consumer:billing/N named nothing: $(cat "$d/err6")" || ok
 
 # 3. Bad input files are rejected with file:line and exit 2.
 printf '5 click\n' >"$d/bad.input"
