@@ -12,7 +12,10 @@
  * Owns / borrows: the surface lives for the call; samples and markers are borrowed.
  * Invariants: samples are in time order (asserted); cairo's status is checked once.
  * Determinism: a function of the samples, markers and size.
- * Not modelled: throughput, produce latency and lag, until producers and consumers exist.
+ *   With producers: acknowledged records per second (over each sample step) and the age
+ *   of the oldest record still waiting for its acknowledgement (how long produces are
+ *   held up); with consumer groups: their total lag. Charts without data are left out.
+ * Not modelled: n/a.
  */
 #include "viz_internal.h"
 #include "../sim/core/sim_assert.h"
@@ -43,6 +46,9 @@ typedef enum series {
     SERIES_HW,
     SERIES_FENCED,
     SERIES_IN_FLIGHT,
+    SERIES_ACKED_RATE,
+    SERIES_OLDEST,
+    SERIES_LAG,
 } series;
 
 static double px(const plot *p, sim_time t)
@@ -50,10 +56,18 @@ static double px(const plot *p, sim_time t)
     return p->end == 0 ? p->x0 : p->x0 + (p->x1 - p->x0) * ((double)t / (double)p->end);
 }
 
-/* The value of a series at sample i; NAN where it has none (no leader, no HW). */
+/* The value of a series at sample s (s[-1] is read for rates, from the second sample
+ * on); NAN where it has none (no leader, no HW, no producers). */
 static double value(const viz_sample *s, series k)
 {
     switch (k) {
+    case SERIES_ACKED_RATE:
+        if (!s->has_producers || s[-1].t >= s->t) return NAN;
+        return (double)(s->acked - s[-1].acked) / ((double)(s->t - s[-1].t) / 1e6);
+    case SERIES_OLDEST:
+        return s->has_producers ? (double)s->oldest_us / 1000.0 : NAN;
+    case SERIES_LAG:
+        return s->has_groups ? (double)s->group_lag : NAN;
     case SERIES_EPOCH:
         return s->max_epoch;
     case SERIES_HW:
@@ -79,7 +93,8 @@ static void chart(plot *p, series k, const char *name, bool step, double y, doub
 {
     cairo_t *cr = p->cr;
     double max = 0;
-    for (uint32_t i = 0; i < p->n; i++) {
+    const uint32_t first = k == SERIES_ACKED_RATE ? 1u : 0u; /* a rate needs two samples */
+    for (uint32_t i = first; i < p->n; i++) {
         const double v = value(&p->s[i], k);
         if (!isnan(v) && v > max) max = v;
     }
@@ -101,7 +116,7 @@ static void chart(plot *p, series k, const char *name, bool step, double y, doub
     viz__text(cr, p->x0 + 6, y + 14, name, VIZ_ALIGN_LEFT);
     bool pen = false;
     double last_y = 0;
-    for (uint32_t i = 0; i < p->n; i++) {
+    for (uint32_t i = first; i < p->n; i++) {
         const double v = value(&p->s[i], k);
         const double x = px(p, p->s[i].t);
         if (isnan(v)) {
@@ -256,7 +271,9 @@ static void draw_plot(cairo_t *cr, const viz_sample *s, uint32_t n, const viz_ma
     for (uint32_t i = 0; i < mk_count; i++)
         if (mk[i].t > p.end) p.end = mk[i].t;
     const double y0 = TOP, y1 = height - BOTTOM;
-    const double chart_h = fmax(20, (y1 - y0 - BAND_H - 4 * GAP) / 4);
+    const bool producers = n > 0 && s[n - 1].has_producers, groups = n > 0 && s[n - 1].has_groups;
+    const int charts = 4 + (producers ? 2 : 0) + (groups ? 1 : 0);
+    const double chart_h = fmax(20, (y1 - y0 - BAND_H - charts * GAP) / charts);
     shade_unavailable(&p, y0, y1);
     double y = y0;
     chart(&p, SERIES_EPOCH, "highest raft epoch", true, y, chart_h);
@@ -269,6 +286,16 @@ static void draw_plot(cairo_t *cr, const viz_sample *s, uint32_t n, const viz_ma
     chart(&p, SERIES_FENCED, "fenced brokers", true, y, chart_h);
     y += chart_h + GAP;
     chart(&p, SERIES_IN_FLIGHT, "messages in flight", false, y, chart_h);
+    if (producers) {
+        y += chart_h + GAP;
+        chart(&p, SERIES_ACKED_RATE, "records acknowledged per second", false, y, chart_h);
+        y += chart_h + GAP;
+        chart(&p, SERIES_OLDEST, "oldest unacknowledged record (ms)", false, y, chart_h);
+    }
+    if (groups) {
+        y += chart_h + GAP;
+        chart(&p, SERIES_LAG, "consumer lag (records)", false, y, chart_h);
+    }
     y += chart_h;
     draw_markers(&p, mk, mk_count, y0, y, epoch_y);
     time_axis(&p, y + 14);
@@ -292,6 +319,35 @@ void viz_sample_world(const sim_world *w, viz_sample *out)
                         .available = w->available,
                         .fenced_brokers = fenced,
                         .in_flight = (uint32_t)(n->sent - n->delivered - n->dropped)};
+    if (w->has_producers) {
+        out->has_producers = true;
+        for (uint32_t i = 0; i < w->producers.count; i++) {
+            const prod_client *c = &w->producers.clients[i];
+            out->acked += c->acked;
+            for (uint32_t b = 0; b < c->batch_top; b++) { /* pending records are in batches */
+                const prod_batch *pb = &c->batches[b];
+                if (!pb->used || pb->count == 0) continue;
+                const sim_time age = w->engine.now - pb->created_us;
+                if (age > out->oldest_us) out->oldest_us = age;
+            }
+        }
+    }
+    if (w->has_groups) {
+        out->has_groups = true;
+        for (uint32_t g = 0; g < w->groups.group_count; g++) {
+            const kg_group_spec *sp = &w->groups.groups[g];
+            const kg_coord *c = kg_active_coordinator(&w->groups, g, NULL);
+            for (uint32_t i = 0; i < sp->partition_count; i++) {
+                const kpc_reg *reg = sim_world_partition(w, sp->partitions[i]);
+                if (reg == NULL || reg->leader < 0) continue;
+                const repl_replica *x = repl_replica_get(
+                    &w->repl, repl_broker_index(&w->repl, reg->leader), sp->partitions[i]);
+                const int64_t from =
+                    c != NULL && c->committed[i] >= 0 ? c->committed[i] : x->log_start;
+                if (x->hw > from) out->group_lag += x->hw - from;
+            }
+        }
+    }
 }
 
 sim_err viz_plot_png(const viz_sample *samples, uint32_t sample_count, const viz_marker *markers,

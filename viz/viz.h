@@ -465,6 +465,11 @@ typedef struct viz_sample {
     bool available;      /* a leader could reach a majority */
     uint32_t fenced_brokers;
     uint32_t in_flight; /* messages in flight */
+    bool has_producers; /* the next two are meaningful */
+    uint64_t acked;     /* records acknowledged so far, all producers */
+    sim_time oldest_us; /* age of the oldest record not yet acknowledged or failed, 0 none */
+    bool has_groups;    /* group_lag is meaningful */
+    int64_t group_lag;  /* every group's lag: HW minus committed offset, summed */
 } viz_sample;
 
 /* Fills *out with the world's state now (for `run --plot`, between sim_world_run_until
