@@ -32,13 +32,12 @@
  *   of text. No golden images.
  */
 #include "../../viz/markers.h"
-#include "../../viz/viz.h"
+#include "viz_fixture.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define GROUPS_JSON    "tests/viz/groups.json"
 #define PRODUCERS_JSON "tests/viz/producers.json"
@@ -62,113 +61,6 @@ TestSuite(groups, .init = enable_groups);
 /* ---------------------------------------------------------------------------------
  * Fixture
  * ------------------------------------------------------------------------------- */
-
-static scn_config *load_file(const char *path)
-{
-    scn_config *cfg = NULL;
-    scn_diags d = {0};
-    cr_assert_eq(scn_load_file(path, NULL, 0, &cfg, &d), SIM_OK,
-                 "%s (run from the repository root)", d.text ? d.text : path);
-    scn_diags_free(&d);
-    return cfg;
-}
-
-static scn_config *load(const char *json)
-{
-    scn_config *cfg = NULL;
-    scn_diags d = {0};
-    cr_assert_eq(scn_load_buffer("groups.json", json, strlen(json), NULL, 0, &cfg, &d), SIM_OK,
-                 "%s", d.text ? d.text : "");
-    scn_diags_free(&d);
-    return cfg;
-}
-
-/* A world with a marker sink attached before its first step, run to t. */
-static sim_world *world_at(const scn_config *cfg, viz_markers *mk, sim_time t)
-{
-    sim_world *w = sim_world_new(cfg, cfg->seed, SIM_TIME_NEVER);
-    viz_markers_init(mk, w);
-    viz_markers_attach(mk, w);
-    sim_world_run_until(w, t);
-    return w;
-}
-
-static void view_of(const sim_world *w, const viz_markers *mk, viz_view *v)
-{
-    viz_view_init(v, w);
-    viz_markers_to_view(mk, v);
-}
-
-/* The frame `kraftlab render` would write for (w, v) now, read back from the PNG. */
-static cairo_surface_t *render(const sim_world *w, const viz_view *v, viz_layout *l, int width,
-                               int height)
-{
-    char path[256];
-    snprintf(path, sizeof path, "/tmp/kraftlab-test-groups-%ld.png", (long)getpid());
-    cr_assert_eq(viz_render_png(w, v, width, height, path), SIM_OK);
-    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
-    cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    remove(path);
-    viz_layout_compute(l, w, width, height, 1.0);
-    return s;
-}
-
-/* Draws the frame of (w, v) into a new image surface. */
-static cairo_surface_t *draw(const sim_world *w, const viz_view *v, viz_layout *l, int width,
-                             int height)
-{
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t *cr = cairo_create(s);
-    viz_layout_compute(l, w, width, height, 1.0);
-    viz_draw_frame(cr, l, w, v);
-    cr_assert_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
-    cairo_destroy(cr);
-    return s;
-}
-
-static viz_rgb pixel(cairo_surface_t *s, double x, double y)
-{
-    cairo_surface_flush(s);
-    const int ix = (int)lround(x), iy = (int)lround(y);
-    cr_assert(ix >= 0 && iy >= 0 && ix < cairo_image_surface_get_width(s) &&
-              iy < cairo_image_surface_get_height(s));
-    const unsigned char *row =
-        cairo_image_surface_get_data(s) + (size_t)iy * cairo_image_surface_get_stride(s);
-    uint32_t p;
-    memcpy(&p, row + 4 * ix, 4);
-    return (viz_rgb){((p >> 16) & 0xff) / 255.0, ((p >> 8) & 0xff) / 255.0, (p & 0xff) / 255.0};
-}
-
-static viz_rgb hex(uint32_t h)
-{
-    return (viz_rgb){(h >> 16 & 0xff) / 255.0, (h >> 8 & 0xff) / 255.0, (h & 0xff) / 255.0};
-}
-
-static bool near(viz_rgb a, viz_rgb b, double tol)
-{
-    return fabs(a.r - b.r) <= tol && fabs(a.g - b.g) <= tol && fabs(a.b - b.b) <= tol;
-}
-
-static bool same_pixels(cairo_surface_t *a, cairo_surface_t *b)
-{
-    cairo_surface_flush(a);
-    cairo_surface_flush(b);
-    const int h = cairo_image_surface_get_height(a), stride = cairo_image_surface_get_stride(a);
-    return memcmp(cairo_image_surface_get_data(a), cairo_image_surface_get_data(b),
-                  (size_t)h * (size_t)stride) == 0;
-}
-
-static bool inside(viz_rect outer, viz_rect r)
-{
-    return r.x >= outer.x - 1e-9 && r.y >= outer.y - 1e-9 &&
-           r.x + r.w <= outer.x + outer.w + 1e-9 && r.y + r.h <= outer.y + outer.h + 1e-9;
-}
-
-static bool overlap(viz_rect a, viz_rect b)
-{
-    return a.x < b.x + b.w - 1e-9 && b.x < a.x + a.w - 1e-9 && a.y < b.y + b.h - 1e-9 &&
-           b.y < a.y + a.h - 1e-9;
-}
 
 static const kg_consumer *member(const sim_world *w, uint32_t g, uint32_t slot)
 {
@@ -202,53 +94,53 @@ static kg_state coordinator_state(const sim_world *w, int32_t *generation)
 
 Test(groups, the_boxes_and_the_panel_are_drawn_where_they_are_reported)
 {
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(15));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(15));
     cr_assert(w->has_groups && w->groups.group_count == 1);
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
-    cairo_surface_t *s = render(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_render(w, &v, &l, 1280, 800);
     cr_assert_eq(l.consumer_count, 2, "one box per member slot");
-    cr_assert(inside(l.cluster, l.consumers) && !overlap(l.consumers, l.clients));
+    cr_assert(vf_inside(l.cluster, l.consumers) && !vf_overlap(l.consumers, l.clients));
     for (uint32_t k = 0; k < 2; k++) {
         viz_consumer_box b;
         cr_assert(viz_consumer_box_get(&l, w, &v, k, &b));
         cr_assert(b.group == 0 && b.slot == k && b.endpoint == member(w, 0, k)->endpoint);
-        cr_assert(inside(l.consumers, b.box));
+        cr_assert(vf_inside(l.consumers, b.box));
         cr_assert_eq(b.state, KG_C_STABLE, "both members are Stable at 15 s");
         cr_assert_str_eq(b.state_word, "stable");
-        cr_assert(near(pixel(s, b.glyph_x, b.glyph_y), hex(WINE), TOL), "the C mark");
-        cr_assert(near(pixel(s, b.fill_x, b.fill_y), b.fill, TOL), "the box's body");
-        cr_assert(!near(b.fill, hex(WHITE), TOL), "the box is told apart from the panel");
+        cr_assert(vf_near(vf_pixel(s, b.glyph_x, b.glyph_y), vf_hex(WINE), TOL), "the C mark");
+        cr_assert(vf_near(vf_pixel(s, b.fill_x, b.fill_y), b.fill, TOL), "the box's body");
+        cr_assert(!vf_near(b.fill, vf_hex(WHITE), TOL), "the box is told apart from the panel");
         cr_assert_gt(b.cells.w, 0, "a full box shows its partitions");
     }
     /* The panel: in the right column, between the logs and the events. */
     cr_assert(l.groups.w > 0 && l.group_count == 1 && l.group_rows[0] == 4);
     cr_assert(l.groups.x == l.logs.x && l.groups.y > l.logs.y + l.logs.h);
     cr_assert(l.events.y > l.groups.y + l.groups.h);
-    cr_assert(inside(l.groups, l.group_block[0]));
+    cr_assert(vf_inside(l.groups, l.group_block[0]));
     viz_group_head h;
     cr_assert(viz_group_head_get(&l, w, &v, 0, &h));
-    cr_assert(near(pixel(s, h.shape_x, h.shape_y), h.shape_fill, TOL), "the state's disc");
+    cr_assert(vf_near(vf_pixel(s, h.shape_x, h.shape_y), h.shape_fill, TOL), "the state's disc");
     const viz_rect p = l.groups;
     const double px = p.x + 4, py = p.y + p.h - 3; /* a corner of the panel, clear of text */
-    cr_assert(near(pixel(s, px, py), hex(WHITE), TOL), "the panel's body");
+    cr_assert(vf_near(vf_pixel(s, px, py), vf_hex(WHITE), TOL), "the panel's body");
     viz_group_row r;
     cr_assert(viz_group_row_get(&l, w, &v, 0, 0, &r));
-    cr_assert(near(pixel(s, r.chip_x, r.chip_y), hex(WINE), TOL), "orders-0's owner chip");
+    cr_assert(vf_near(vf_pixel(s, r.chip_x, r.chip_y), vf_hex(WINE), TOL), "orders-0's owner chip");
     /* Control: with the group layer off the same pixels are the panels' and the
      * background's, and nothing is reported. */
     v.hide_groups = true;
     viz_consumer_box b0;
     cr_assert(!viz_consumer_box_get(&l, w, &v, 0, &b0) && !viz_group_head_get(&l, w, &v, 0, &h));
-    cairo_surface_t *off = render(w, &v, &l, 1280, 800);
+    cairo_surface_t *off = vf_render(w, &v, &l, 1280, 800);
     v.hide_groups = false;
     cr_assert(viz_consumer_box_get(&l, w, &v, 0, &b0));
-    cr_assert(near(pixel(off, b0.glyph_x, b0.glyph_y), hex(WHITE), TOL));
-    cr_assert(near(pixel(off, px, py), hex(BACKGROUND), TOL), "no groups panel");
-    cr_assert(near(pixel(off, r.chip_x, r.chip_y), hex(BACKGROUND), TOL));
+    cr_assert(vf_near(vf_pixel(off, b0.glyph_x, b0.glyph_y), vf_hex(WHITE), TOL));
+    cr_assert(vf_near(vf_pixel(off, px, py), vf_hex(BACKGROUND), TOL), "no groups panel");
+    cr_assert(vf_near(vf_pixel(off, r.chip_x, r.chip_y), vf_hex(BACKGROUND), TOL));
     cairo_surface_destroy(off);
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
@@ -292,7 +184,7 @@ static void check_drawn(const sim_world *w, viz_view *v, const net_msg *m, uint3
                         const char *what)
 {
     viz_layout l;
-    cairo_surface_t *s = draw(w, v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, v, &l, 1280, 800);
     viz_msg msgs[1024];
     const uint32_t n = viz_visible_messages(w, msgs, 1024);
     const viz_msg *vm = NULL;
@@ -301,32 +193,33 @@ static void check_drawn(const sim_world *w, viz_view *v, const net_msg *m, uint3
     cr_assert_not_null(vm, "the viewer lists the %s", what);
     double x, y;
     viz_msg_position(&l, vm, &x, &y);
-    cr_assert(inside(l.cluster, (viz_rect){x, y, 0, 0}));
-    const viz_rgb at = pixel(s, x, y);
-    cr_assert(near(at, hex(h), TOL), "a %s: (%f %f %f)", what, at.r, at.g, at.b);
+    cr_assert(vf_inside(l.cluster, (viz_rect){x, y, 0, 0}));
+    const viz_rgb at = vf_pixel(s, x, y);
+    cr_assert(vf_near(at, vf_hex(h), TOL), "a %s: (%f %f %f)", what, at.r, at.g, at.b);
     v->hide_groups = true;
-    cairo_surface_t *off = draw(w, v, &l, 1280, 800);
+    cairo_surface_t *off = vf_draw(w, v, &l, 1280, 800);
     v->hide_groups = false;
-    cr_assert(!near(pixel(off, x, y), hex(h), 0.1), "no %s with the group layer off", what);
+    cr_assert(!vf_near(vf_pixel(off, x, y), vf_hex(h), 0.1), "no %s with the group layer off",
+              what);
     cairo_surface_destroy(off);
     cairo_surface_destroy(s);
 }
 
 Test(groups, a_consumer_fetch_and_a_group_request_are_drawn_on_their_lanes)
 {
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(10));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(10));
     cr_assert(viz_msg_is_data_plane(NET_MSG_CONSUMER_FETCH_REQ));
     cr_assert(viz_msg_is_group(NET_MSG_HEARTBEAT_REQ) && !viz_msg_is_group(NET_MSG_FETCH_REQ));
     const net_msg *m = wait_for(w, NET_MSG_CONSUMER_FETCH_REQ, SIM_S(12));
     cr_assert_not_null(m, "a consumer's Fetch in flight between 10 s and 12 s");
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     check_drawn(w, &v, m, OLIVE, "consumer Fetch (olive diamond)");
     m = wait_for(w, NET_MSG_HEARTBEAT_REQ, SIM_S(16));
     cr_assert_not_null(m, "a member's Heartbeat in flight between 12 s and 16 s");
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     check_drawn(w, &v, m, WINE, "group Heartbeat (wine square)");
     viz_markers_deinit(&mk);
     sim_world_free(w);
@@ -341,9 +234,9 @@ Test(groups, a_consumer_fetch_and_a_group_request_are_drawn_on_their_lanes)
 static void check_owners(const sim_world *w, const viz_markers *mk, int32_t owners[4])
 {
     viz_view v;
-    view_of(w, mk, &v);
+    vf_view_of(w, mk, &v);
     viz_layout l;
-    cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
     cr_assert_eq(w->groups.groups[0].partition_count, 4);
     for (uint32_t p = 0; p < 4; p++) {
         viz_group_row r;
@@ -354,11 +247,13 @@ static void check_owners(const sim_world *w, const viz_markers *mk, int32_t owne
         cr_assert_eq(r.partition, w->groups.groups[0].partitions[p]);
         /* The chip: wine for a reader, white inside its outline for a member that does
          * not read it, the row's own colour (a dash beside the point) for nobody. */
-        const viz_rgb want = r.owner >= 0 ? hex(WINE) : r.assigned >= 0 ? hex(WHITE) : r.row_fill;
-        cr_assert(near(pixel(s, r.chip_x, r.chip_y), want, TOL), "orders-%u's chip", p);
+        const viz_rgb want = r.owner >= 0      ? vf_hex(WINE)
+                             : r.assigned >= 0 ? vf_hex(WHITE)
+                                               : r.row_fill;
+        cr_assert(vf_near(vf_pixel(s, r.chip_x, r.chip_y), want, TOL), "orders-%u's chip", p);
         /* The row's last pixels hold no text: its tint. */
-        const viz_rgb tint = pixel(s, floor(r.row.x + r.row.w) - 2, floor(r.row.y) + 2);
-        cr_assert(near(tint, r.row_fill, TOL), "orders-%u's row", p);
+        const viz_rgb tint = vf_pixel(s, floor(r.row.x + r.row.w) - 2, floor(r.row.y) + 2);
+        cr_assert(vf_near(tint, r.row_fill, TOL), "orders-%u's row", p);
         cr_assert_eq(r.paused, r.owner < 0, "paused exactly when nobody reads it");
     }
     cairo_surface_destroy(s);
@@ -366,9 +261,9 @@ static void check_owners(const sim_world *w, const viz_markers *mk, int32_t owne
 
 Test(groups, the_owner_shown_is_the_models_before_during_and_after_the_rebalance)
 {
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(15));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(15));
     int32_t before[4], during[4], after[4];
     check_owners(w, &mk, before);
     bool both = false;
@@ -380,7 +275,7 @@ Test(groups, the_owner_shown_is_the_models_before_during_and_after_the_rebalance
     check_owners(w, &mk, during);
     uint32_t paused = 0;
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
     viz_layout_compute(&l, w, 1280, 800, 1.0);
     for (uint32_t p = 0; p < 4; p++) {
@@ -389,7 +284,7 @@ Test(groups, the_owner_shown_is_the_models_before_during_and_after_the_rebalance
         if (before[p] != 1) continue;
         paused++;
         cr_assert(r.paused && r.owner == -1 && r.assigned == 1, "orders-%u waits for member 1", p);
-        cr_assert(!near(r.row_fill, hex(WHITE), TOL), "a paused row is tinted");
+        cr_assert(!vf_near(r.row_fill, vf_hex(WHITE), TOL), "a paused row is tinted");
     }
     cr_assert_gt(paused, 0);
     /* After the rebalance member 0 reads everything. */
@@ -414,29 +309,30 @@ static void sample_head(const sim_world *w, const viz_markers *mk, viz_group_hea
                         viz_rgb *lower_left, viz_rgb *upper_right, viz_rgb *step)
 {
     viz_view v;
-    view_of(w, mk, &v);
+    vf_view_of(w, mk, &v);
     viz_layout l;
-    cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
     cr_assert(viz_group_head_get(&l, w, &v, 0, h));
-    *lower_left = pixel(s, h->shape_x, h->shape_y);
-    *upper_right = pixel(s, h->shape_x2, h->shape_y2);
+    *lower_left = vf_pixel(s, h->shape_x, h->shape_y);
+    *upper_right = vf_pixel(s, h->shape_x2, h->shape_y2);
     const int k = h->reb.phase < VIZ_PHASE_DONE ? (int)h->reb.phase : 3;
-    *step = pixel(s, h->step[k].x + h->step[k].w - 3, h->step[k].y + 2); /* right of its text */
+    *step = vf_pixel(s, h->step[k].x + h->step[k].w - 3, h->step[k].y + 2); /* right of its text */
     cairo_surface_destroy(s);
 }
 
 Test(groups, the_state_and_the_steps_follow_the_rebalance)
 {
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(24));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(24));
     viz_group_head h;
     viz_rgb ll, ur, step;
     sample_head(w, &mk, &h, &ll, &ur, &step);
     cr_assert_eq(h.state, KG_STATE_STABLE);
     cr_assert_str_eq(h.state_text, "Stable");
     cr_assert(h.generation == 1 && h.coordinator_known && h.members == 2);
-    cr_assert(near(ll, hex(GREEN), TOL) && near(ur, hex(GREEN), TOL), "Stable: a full disc");
+    cr_assert(vf_near(ll, vf_hex(GREEN), TOL) && vf_near(ur, vf_hex(GREEN), TOL),
+              "Stable: a full disc");
     cr_assert(!h.steps_shown, "the first rebalance ended long ago");
     /* Step event by event through the rebalance: the phases come in order, each once,
      * and the header shows the coordinator's state at every step. */
@@ -446,7 +342,7 @@ Test(groups, the_state_and_the_steps_follow_the_rebalance)
     bool sampled_prepare = false, sampled_complete = false;
     while (w->engine.now < SIM_S(30) && !seen[VIZ_PHASE_DONE]) {
         cr_assert(sim_world_step(w));
-        view_of(w, &mk, &v);
+        vf_view_of(w, &mk, &v);
         viz_rebalance r;
         viz_group_rebalance(w, &v, 0, &r);
         int32_t gen = 0;
@@ -462,16 +358,17 @@ Test(groups, the_state_and_the_steps_follow_the_rebalance)
             sampled_prepare = true;
             sample_head(w, &mk, &h, &ll, &ur, &step);
             cr_assert_str_eq(h.state_text, "PreparingRebalance");
-            cr_assert(near(ll, hex(ORANGE), TOL), "PreparingRebalance: the left half, orange");
-            cr_assert(near(ur, hex(WHITE), TOL), "... and not the upper right");
+            cr_assert(vf_near(ll, vf_hex(ORANGE), TOL),
+                      "PreparingRebalance: the left half, orange");
+            cr_assert(vf_near(ur, vf_hex(WHITE), TOL), "... and not the upper right");
             cr_assert(h.steps_shown && h.reb.phase == VIZ_PHASE_REVOKE);
-            cr_assert(near(step, hex(WINE), TOL), "the current step is wine");
+            cr_assert(vf_near(step, vf_hex(WINE), TOL), "the current step is wine");
         }
         if (st == KG_STATE_COMPLETING_REBALANCE && !sampled_complete) {
             sampled_complete = true;
             sample_head(w, &mk, &h, &ll, &ur, &step);
             cr_assert_str_eq(h.state_text, "CompletingRebalance");
-            cr_assert(near(ll, hex(SKY), TOL) && near(ur, hex(WHITE), TOL));
+            cr_assert(vf_near(ll, vf_hex(SKY), TOL) && vf_near(ur, vf_hex(WHITE), TOL));
             cr_assert(h.generation == 2 && h.reb.generation == 2 && h.reb.members == 1);
         }
     }
@@ -480,11 +377,11 @@ Test(groups, the_state_and_the_steps_follow_the_rebalance)
     /* Done: Stable in generation 2, the steps stay a while with how long each took. */
     sample_head(w, &mk, &h, &ll, &ur, &step);
     cr_assert(h.state == KG_STATE_STABLE && h.generation == 2);
-    cr_assert(near(ll, hex(GREEN), TOL) && near(ur, hex(GREEN), TOL));
+    cr_assert(vf_near(ll, vf_hex(GREEN), TOL) && vf_near(ur, vf_hex(GREEN), TOL));
     cr_assert(h.steps_shown && h.reb.phase == VIZ_PHASE_DONE);
     for (int k = 0; k < VIZ_PHASE_DONE; k++)
         cr_assert(h.reb.at[k] <= h.reb.at[k + 1], "step %d ends after it began", k);
-    cr_assert(!near(step, hex(WINE), TOL), "no step is current any more");
+    cr_assert(!vf_near(step, vf_hex(WINE), TOL), "no step is current any more");
     sim_world_run_until(w, w->engine.now + VIZ_REBALANCE_SHOW_US + SIM_MS(1));
     sample_head(w, &mk, &h, &ll, &ur, &step);
     cr_assert(!h.steps_shown, "the steps are gone %d s later", 5);
@@ -508,9 +405,9 @@ static const viz_group_ev *first_record(const viz_markers *mk, viz_group_ev_kind
 
 Test(groups, revoked_and_assigned_partitions_flash_for_a_moment)
 {
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(40));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(40));
     /* The sink saw member 0 revoke its partitions (eager: with its JoinGroup) and then
      * get all four, after member 1 expired. */
     const viz_group_ev *revoke = first_record(&mk, VIZ_GEV_REVOKE, SIM_S(24));
@@ -530,33 +427,35 @@ Test(groups, revoked_and_assigned_partitions_flash_for_a_moment)
     sim_world_free(w);
     viz_markers_deinit(&mk);
     /* Drawn: between the revoke and the assignment the revoked rows are red... */
-    w = world_at(cfg, &mk, revoke_t);
+    w = vf_world_at(cfg, &mk, revoke_t);
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
-    cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
     viz_group_row r;
     cr_assert(viz_group_row_get(&l, w, &v, 0, p, &r));
     cr_assert(r.flash == VIZ_FLASH_REVOKED && r.flash_member == 0);
-    cr_assert(near(pixel(s, r.row.x + 1, r.row.y + 5), hex(0xD55E00), TOL), "the red stripe");
+    cr_assert(vf_near(vf_pixel(s, r.row.x + 1, r.row.y + 5), vf_hex(0xD55E00), TOL),
+              "the red stripe");
     cairo_surface_destroy(s);
     /* ... then every row is green, and a second later none is. */
     sim_world_run_until(w, assign_t + SIM_MS(1));
-    view_of(w, &mk, &v);
-    s = draw(w, &v, &l, 1280, 800);
+    vf_view_of(w, &mk, &v);
+    s = vf_draw(w, &v, &l, 1280, 800);
     for (uint32_t q = 0; q < 4; q++) {
         cr_assert(viz_group_row_get(&l, w, &v, 0, q, &r));
         cr_assert_eq(r.flash, VIZ_FLASH_ASSIGNED, "orders-%u", q);
-        cr_assert(near(pixel(s, r.row.x + 1, r.row.y + 5), hex(GREEN), TOL), "the green stripe");
+        cr_assert(vf_near(vf_pixel(s, r.row.x + 1, r.row.y + 5), vf_hex(GREEN), TOL),
+                  "the green stripe");
     }
     cairo_surface_destroy(s);
     sim_world_run_until(w, assign_t + VIZ_ALERT_US + SIM_MS(1));
-    view_of(w, &mk, &v);
-    s = draw(w, &v, &l, 1280, 800);
+    vf_view_of(w, &mk, &v);
+    s = vf_draw(w, &v, &l, 1280, 800);
     for (uint32_t q = 0; q < 4; q++) {
         cr_assert(viz_group_row_get(&l, w, &v, 0, q, &r));
         cr_assert_eq(r.flash, VIZ_FLASH_NONE);
-        cr_assert(near(pixel(s, r.row.x + 1, r.row.y + 5), hex(WHITE), TOL), "no stripe");
+        cr_assert(vf_near(vf_pixel(s, r.row.x + 1, r.row.y + 5), vf_hex(WHITE), TOL), "no stripe");
     }
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
@@ -578,9 +477,9 @@ static const viz_marker *find_marker(const viz_markers *mk, const char *needle)
 
 Test(groups, the_expiry_and_the_rebalance_are_markers_that_say_why)
 {
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(40));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(40));
     const viz_marker *first = find_marker(&mk, "rebalances to generation 1 (2 members");
     const viz_marker *expiry = find_marker(&mk, "removes member 1 (billing/1)");
     const viz_marker *second = find_marker(&mk, "rebalances to generation 2 (1 member;");
@@ -596,15 +495,16 @@ Test(groups, the_expiry_and_the_rebalance_are_markers_that_say_why)
     cr_assert_eq(groups, 3, "two rebalances and one expiry");
     /* Drawn on the timeline, in wine; nothing there with no group marker. */
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
-    cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
     const viz_rect bar = {l.timeline.x + 12, l.timeline.y + 26, l.timeline.w - 24,
                           l.timeline.h - 46}; /* viz__timeline_bar */
     const double tx = floor(bar.x + bar.w * ((double)expiry->t / (double)v.end_us));
-    cr_assert(near(pixel(s, tx, bar.y + bar.h - 3), hex(WINE), TOL), "the expiry's tick");
+    cr_assert(vf_near(vf_pixel(s, tx, bar.y + bar.h - 3), vf_hex(WINE), TOL), "the expiry's tick");
     const double empty_x = floor(bar.x + bar.w * (SIM_S(15) / (double)v.end_us));
-    cr_assert(!near(pixel(s, empty_x, bar.y + bar.h - 3), hex(WINE), 0.1), "no tick at 15 s");
+    cr_assert(!vf_near(vf_pixel(s, empty_x, bar.y + bar.h - 3), vf_hex(WINE), 0.1),
+              "no tick at 15 s");
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
     sim_world_free(w);
@@ -617,11 +517,11 @@ Test(groups, the_expiry_and_the_rebalance_are_markers_that_say_why)
 
 Test(groups, a_click_on_a_box_selects_the_member_and_the_inspector_draws)
 {
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(15));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(15));
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
     viz_layout_compute(&l, w, 1280, 800, 1.0);
     const viz_rect b = l.consumer[1];
@@ -629,21 +529,21 @@ Test(groups, a_click_on_a_box_selects_the_member_and_the_inspector_draws)
     cr_assert_eq(viz_hit_consumer(&l, b.x - 3, b.y + b.h / 2), -1);
     cr_assert_eq(viz_hit_client(&l, b.x + b.w / 2, b.y + b.h / 2), -1);
     cr_assert_eq(viz_hit_node(&l, b.x + b.w / 2, b.y + b.h / 2), -1);
-    cairo_surface_t *plain = draw(w, &v, &l, 1280, 800);
+    cairo_surface_t *plain = vf_draw(w, &v, &l, 1280, 800);
     v.selected_consumer = 1;
     v.hover_consumer = 1;
-    cairo_surface_t *inspected = draw(w, &v, &l, 1280, 800);
-    cr_assert(!same_pixels(plain, inspected), "the inspector is drawn");
+    cairo_surface_t *inspected = vf_draw(w, &v, &l, 1280, 800);
+    cr_assert(!vf_same_pixels(plain, inspected), "the inspector is drawn");
     cairo_surface_destroy(plain);
     cairo_surface_destroy(inspected);
     /* A crashed member's inspector, and a group request's (its ends name the consumer). */
     sim_world_run_until(w, SIM_S(21));
-    cairo_surface_destroy(draw(w, &v, &l, 640, 400));
+    cairo_surface_destroy(vf_draw(w, &v, &l, 640, 400));
     const net_msg *m = wait_for(w, NET_MSG_HEARTBEAT_REQ, SIM_S(24));
     cr_assert_not_null(m);
     v.selected_consumer = -1;
     v.selected_msg = m->id;
-    cairo_surface_destroy(draw(w, &v, &l, 640, 400));
+    cairo_surface_destroy(vf_draw(w, &v, &l, 640, 400));
     viz_markers_deinit(&mk);
     sim_world_free(w);
     scn_config_free(cfg);
@@ -671,7 +571,7 @@ static scn_config *crowded(bool nine)
                       " \"members\": 8}",
                       g ? ", " : "", g);
     snprintf(json + n, sizeof json - (size_t)n, "]}");
-    return load(json);
+    return vf_load("groups.json", json);
 }
 
 Test(groups, crowded_groups_fit_their_places_at_every_size)
@@ -679,26 +579,26 @@ Test(groups, crowded_groups_fit_their_places_at_every_size)
     for (int nine = 0; nine < 2; nine++) {
         scn_config *cfg = crowded(nine);
         viz_markers mk;
-        sim_world *w = world_at(cfg, &mk, SIM_MS(3500));
+        sim_world *w = vf_world_at(cfg, &mk, SIM_MS(3500));
         viz_view v;
-        view_of(w, &mk, &v);
+        vf_view_of(w, &mk, &v);
         v.selected_consumer = 2 * 32 + 7;
         const int sizes[][2] = {{1280, 800}, {1000, 640}, {640, 400}, {64, 64}};
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             viz_layout l;
-            cairo_surface_destroy(render(w, &v, &l, sizes[k][0], sizes[k][1]));
+            cairo_surface_destroy(vf_render(w, &v, &l, sizes[k][0], sizes[k][1]));
             cr_assert_eq(l.consumer_count + l.consumers_hidden, 24);
             for (uint32_t i = 0; i < l.consumer_count; i++) {
-                cr_assert(inside(l.consumers, l.consumer[i]), "box %u at %dx%d", i, sizes[k][0],
+                cr_assert(vf_inside(l.consumers, l.consumer[i]), "box %u at %dx%d", i, sizes[k][0],
                           sizes[k][1]);
                 for (uint32_t j = 0; j < i; j++)
-                    cr_assert(!overlap(l.consumer[i], l.consumer[j]), "boxes %u and %u at %dx%d", i,
-                              j, sizes[k][0], sizes[k][1]);
-                cr_assert(!overlap(l.consumer[i], l.clients), "box %u and the producers", i);
+                    cr_assert(!vf_overlap(l.consumer[i], l.consumer[j]), "boxes %u and %u at %dx%d",
+                              i, j, sizes[k][0], sizes[k][1]);
+                cr_assert(!vf_overlap(l.consumer[i], l.clients), "box %u and the producers", i);
             }
             for (uint32_t g = 0; g < l.group_count; g++)
-                cr_assert(inside(l.groups, l.group_block[g]), "group %u at %dx%d", g, sizes[k][0],
-                          sizes[k][1]);
+                cr_assert(vf_inside(l.groups, l.group_block[g]), "group %u at %dx%d", g,
+                          sizes[k][0], sizes[k][1]);
             if (sizes[k][0] >= 1000) cr_assert_gt(l.consumer_count, 0);
             if (sizes[k][0] >= 1000) cr_assert_gt(l.group_count, 0);
         }
@@ -725,11 +625,11 @@ static bool groups_change_nothing(const sim_world *w, viz_view *v, int width, in
 {
     viz_layout l;
     v->hide_groups = false;
-    cairo_surface_t *a = draw(w, v, &l, width, height);
+    cairo_surface_t *a = vf_draw(w, v, &l, width, height);
     v->hide_groups = true;
-    cairo_surface_t *b = draw(w, v, &l, width, height);
+    cairo_surface_t *b = vf_draw(w, v, &l, width, height);
     v->hide_groups = false;
-    const bool same = same_pixels(a, b);
+    const bool same = vf_same_pixels(a, b);
     cairo_surface_destroy(a);
     cairo_surface_destroy(b);
     return same;
@@ -753,7 +653,7 @@ static bool has_colour(cairo_surface_t *s, viz_rect r, uint32_t h, double tol)
 {
     for (double y = floor(r.y); y < r.y + r.h; y++)
         for (double x = floor(r.x); x < r.x + r.w; x++)
-            if (near(pixel(s, x, y), hex(h), tol)) return true;
+            if (vf_near(vf_pixel(s, x, y), vf_hex(h), tol)) return true;
     return false;
 }
 
@@ -763,7 +663,7 @@ static bool has_colour(cairo_surface_t *s, viz_rect r, uint32_t h, double tol)
 static void legend_colours(const sim_world *w, const viz_view *v, bool *families, bool *kind)
 {
     viz_layout l;
-    cairo_surface_t *s = draw(w, v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, v, &l, 1280, 800);
     const viz_rect c = l.cluster, t = l.timeline;
     const viz_rect line = {c.x + c.w / 2, c.y + 10, c.w / 2 - 10, 10};
     *families = has_colour(s, line, WINE, 0.03) && has_colour(s, line, OLIVE, 0.03);
@@ -775,12 +675,12 @@ Test(groups, without_groups_nothing_is_laid_out_or_drawn)
 {
     const char *files[] = {NULL, TOPICS_JSON, PRODUCERS_JSON};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-        scn_config *cfg = files[f] ? load_file(files[f]) : load(three);
+        scn_config *cfg = files[f] ? vf_load_file(files[f]) : vf_load("groups.json", three);
         viz_markers mk;
-        sim_world *w = world_at(cfg, &mk, SIM_MS(10500));
+        sim_world *w = vf_world_at(cfg, &mk, SIM_MS(10500));
         cr_assert(!w->has_groups);
         viz_view v;
-        view_of(w, &mk, &v);
+        vf_view_of(w, &mk, &v);
         check_classic_layout(w, 1280, 800);
         check_classic_layout(w, 1000, 640);
         for (uint32_t i = 0; i < mk.count; i++) cr_assert_neq(mk.items[i].kind, VIZ_MARK_GROUP);
@@ -807,11 +707,11 @@ Test(groups, without_groups_nothing_is_laid_out_or_drawn)
     }
     /* Control: with a group the same comparison sees the group layer, and the event log
      * makes room for the groups panel. */
-    scn_config *cfg = load_file(GROUPS_JSON);
+    scn_config *cfg = vf_load_file(GROUPS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(15));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(15));
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     cr_assert(!groups_change_nothing(w, &v, 1280, 800));
     bool families = false, kind = false;
     legend_colours(w, &v, &families, &kind);

@@ -11,7 +11,7 @@
  */
 #include "../../sim/scenario/scenario.h"
 #include "../../sim/world/world.h"
-#include "../../viz/viz.h"
+#include "viz_fixture.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -26,15 +26,6 @@ static void enable_groups(void)
 }
 
 TestSuite(plot, .init = enable_groups);
-
-static scn_config *load_file(const char *path)
-{
-    scn_config *cfg = NULL;
-    scn_diags d = {0};
-    cr_assert_eq(scn_load_file(path, NULL, 0, &cfg, &d), SIM_OK, "%s", d.text ? d.text : path);
-    scn_diags_free(&d);
-    return cfg;
-}
 
 /* Samples every `step` until `until`; returns the count. */
 static uint32_t sample_run(const scn_config *cfg, sim_time until, sim_time step, viz_sample *out)
@@ -67,7 +58,7 @@ static long png_bytes(const viz_sample *s, uint32_t n, const char *tag)
  * with a 10 s session, so its partitions wait unread until the coordinator expires it. */
 Test(plot, producer_and_group_series_follow_the_run)
 {
-    scn_config *cfg = load_file("scenarios/auto-commit-redelivery.json");
+    scn_config *cfg = vf_load_file("scenarios/auto-commit-redelivery.json");
     static viz_sample s[SAMPLES_MAX];
     const uint32_t n = sample_run(cfg, SIM_S(30), SIM_MS(250), s);
     cr_assert_geq(n, 100);
@@ -108,7 +99,7 @@ Test(plot, producer_and_group_series_follow_the_run)
 
 Test(plot, a_run_without_clients_has_no_client_series)
 {
-    scn_config *cfg = load_file("scenarios/quickstart.json");
+    scn_config *cfg = vf_load_file("scenarios/quickstart.json");
     static viz_sample s[SAMPLES_MAX];
     const uint32_t n = sample_run(cfg, SIM_S(20), SIM_MS(250), s);
     for (uint32_t i = 0; i < n; i++) {

@@ -30,13 +30,12 @@
  *   Pixels are sampled at points the viz API reports clear of text. No golden images.
  */
 #include "../../viz/markers.h"
-#include "../../viz/viz.h"
+#include "viz_fixture.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define PRODUCERS_JSON "tests/viz/producers.json"
 #define UNCLEAN_JSON   "tests/viz/unclean.json"
@@ -47,113 +46,6 @@
 /* ---------------------------------------------------------------------------------
  * Fixture
  * ------------------------------------------------------------------------------- */
-
-static scn_config *load_file(const char *path)
-{
-    scn_config *cfg = NULL;
-    scn_diags d = {0};
-    cr_assert_eq(scn_load_file(path, NULL, 0, &cfg, &d), SIM_OK,
-                 "%s (run from the repository root)", d.text ? d.text : path);
-    scn_diags_free(&d);
-    return cfg;
-}
-
-static scn_config *load(const char *json)
-{
-    scn_config *cfg = NULL;
-    scn_diags d = {0};
-    cr_assert_eq(scn_load_buffer("producers.json", json, strlen(json), NULL, 0, &cfg, &d), SIM_OK,
-                 "%s", d.text ? d.text : "");
-    scn_diags_free(&d);
-    return cfg;
-}
-
-/* A world with a marker sink attached before its first step, run to t. */
-static sim_world *world_at(const scn_config *cfg, viz_markers *mk, sim_time t)
-{
-    sim_world *w = sim_world_new(cfg, cfg->seed, SIM_TIME_NEVER);
-    viz_markers_init(mk, w);
-    viz_markers_attach(mk, w);
-    sim_world_run_until(w, t);
-    return w;
-}
-
-static void view_of(const sim_world *w, const viz_markers *mk, viz_view *v)
-{
-    viz_view_init(v, w);
-    viz_markers_to_view(mk, v);
-}
-
-/* The frame `kraftlab render` would write for (w, v) now, read back from the PNG. */
-static cairo_surface_t *render(const sim_world *w, const viz_view *v, viz_layout *l, int width,
-                               int height)
-{
-    char path[256];
-    snprintf(path, sizeof path, "/tmp/kraftlab-test-producers-%ld.png", (long)getpid());
-    cr_assert_eq(viz_render_png(w, v, width, height, path), SIM_OK);
-    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
-    cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    remove(path);
-    viz_layout_compute(l, w, width, height, 1.0);
-    return s;
-}
-
-/* Draws the frame of (w, v) into a new image surface. */
-static cairo_surface_t *draw(const sim_world *w, const viz_view *v, viz_layout *l, int width,
-                             int height)
-{
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t *cr = cairo_create(s);
-    viz_layout_compute(l, w, width, height, 1.0);
-    viz_draw_frame(cr, l, w, v);
-    cr_assert_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
-    cairo_destroy(cr);
-    return s;
-}
-
-static viz_rgb pixel(cairo_surface_t *s, double x, double y)
-{
-    cairo_surface_flush(s);
-    const int ix = (int)lround(x), iy = (int)lround(y);
-    cr_assert(ix >= 0 && iy >= 0 && ix < cairo_image_surface_get_width(s) &&
-              iy < cairo_image_surface_get_height(s));
-    const unsigned char *row =
-        cairo_image_surface_get_data(s) + (size_t)iy * cairo_image_surface_get_stride(s);
-    uint32_t p;
-    memcpy(&p, row + 4 * ix, 4);
-    return (viz_rgb){((p >> 16) & 0xff) / 255.0, ((p >> 8) & 0xff) / 255.0, (p & 0xff) / 255.0};
-}
-
-static viz_rgb hex(uint32_t h)
-{
-    return (viz_rgb){(h >> 16 & 0xff) / 255.0, (h >> 8 & 0xff) / 255.0, (h & 0xff) / 255.0};
-}
-
-static bool near(viz_rgb a, viz_rgb b, double tol)
-{
-    return fabs(a.r - b.r) <= tol && fabs(a.g - b.g) <= tol && fabs(a.b - b.b) <= tol;
-}
-
-static bool same_pixels(cairo_surface_t *a, cairo_surface_t *b)
-{
-    cairo_surface_flush(a);
-    cairo_surface_flush(b);
-    const int h = cairo_image_surface_get_height(a), stride = cairo_image_surface_get_stride(a);
-    return memcmp(cairo_image_surface_get_data(a), cairo_image_surface_get_data(b),
-                  (size_t)h * (size_t)stride) == 0;
-}
-
-static bool inside(viz_rect outer, viz_rect r)
-{
-    return r.x >= outer.x - 1e-9 && r.y >= outer.y - 1e-9 &&
-           r.x + r.w <= outer.x + outer.w + 1e-9 && r.y + r.h <= outer.y + outer.h + 1e-9;
-}
-
-static bool overlap(viz_rect a, viz_rect b)
-{
-    return a.x < b.x + b.w - 1e-9 && b.x < a.x + a.w - 1e-9 && a.y < b.y + b.h - 1e-9 &&
-           b.y < a.y + a.h - 1e-9;
-}
 
 static int32_t producer_endpoint(const sim_world *w, uint32_t i)
 {
@@ -167,32 +59,32 @@ static int32_t producer_endpoint(const sim_world *w, uint32_t i)
 
 Test(producers, the_box_is_drawn_where_it_is_reported)
 {
-    scn_config *cfg = load_file(PRODUCERS_JSON);
+    scn_config *cfg = vf_load_file(PRODUCERS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(5));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(5));
     cr_assert_eq(w->producers.count, 1);
     cr_assert_eq(producer_endpoint(w, 0), (int32_t)w->node_count, "producer 0 follows the nodes");
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
-    cairo_surface_t *s = render(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_render(w, &v, &l, 1280, 800);
     cr_assert_eq(l.client_count, 1);
     viz_client_box b;
     cr_assert(viz_client_box_get(&l, w, &v, 0, &b));
-    cr_assert(inside(l.clients, b.box) && inside(l.cluster, l.clients));
+    cr_assert(vf_inside(l.clients, b.box) && vf_inside(l.cluster, l.clients));
     cr_assert(!b.alert, "no error in the second before 5 s");
-    cr_assert(!near(b.fill, hex(0xFFFFFF), TOL), "the box is told apart from the panel");
-    cr_assert(near(pixel(s, b.glyph_x, b.glyph_y), b.glyph_fill, TOL), "the P mark");
-    cr_assert(near(pixel(s, b.fill_x, b.fill_y), b.fill, TOL), "the box's body");
+    cr_assert(!vf_near(b.fill, vf_hex(0xFFFFFF), TOL), "the box is told apart from the panel");
+    cr_assert(vf_near(vf_pixel(s, b.glyph_x, b.glyph_y), b.glyph_fill, TOL), "the P mark");
+    cr_assert(vf_near(vf_pixel(s, b.fill_x, b.fill_y), b.fill, TOL), "the box's body");
     /* Positive control: with the client layer off the same pixels are the panel's. */
     v.hide_clients = true;
     cr_assert(!viz_client_box_get(&l, w, &v, 0, &b), "a hidden box is not reported");
-    cairo_surface_t *off = render(w, &v, &l, 1280, 800);
+    cairo_surface_t *off = vf_render(w, &v, &l, 1280, 800);
     viz_client_box shown;
     v.hide_clients = false;
     cr_assert(viz_client_box_get(&l, w, &v, 0, &shown));
-    cr_assert(near(pixel(off, shown.glyph_x, shown.glyph_y), hex(0xFFFFFF), TOL));
-    cr_assert(near(pixel(off, shown.fill_x, shown.fill_y), hex(0xFFFFFF), TOL));
+    cr_assert(vf_near(vf_pixel(off, shown.glyph_x, shown.glyph_y), vf_hex(0xFFFFFF), TOL));
+    cr_assert(vf_near(vf_pixel(off, shown.fill_x, shown.fill_y), vf_hex(0xFFFFFF), TOL));
     cairo_surface_destroy(off);
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
@@ -225,9 +117,9 @@ static const net_msg *produce_in_flight(const sim_world *w)
 
 Test(producers, a_produce_in_flight_is_drawn_between_the_producer_and_the_leader)
 {
-    scn_config *cfg = load_file(PRODUCERS_JSON);
+    scn_config *cfg = vf_load_file(PRODUCERS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(5));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(5));
     const net_msg *m = NULL;
     for (sim_time t = SIM_S(5); t < SIM_S(6) && (m = produce_in_flight(w)) == NULL;) {
         t += 100; /* 0.1 ms steps */
@@ -237,9 +129,9 @@ Test(producers, a_produce_in_flight_is_drawn_between_the_producer_and_the_leader
     const uint64_t id = m->id;
     const int32_t leader = m->to;
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
-    cairo_surface_t *s = render(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_render(w, &v, &l, 1280, 800);
     viz_msg msgs[1024];
     const uint32_t n = viz_visible_messages(w, msgs, 1024);
     const viz_msg *vm = NULL;
@@ -259,13 +151,13 @@ Test(producers, a_produce_in_flight_is_drawn_between_the_producer_and_the_leader
     cr_assert(along > 0.1 && along < 0.9, "along the link: %f", along);
     cr_assert_lt(off, 0.45 * len, "beside the line by %f of %f", off, len);
     cr_assert(!(x >= b.box.x && x < b.box.x + b.box.w && y >= b.box.y && y < b.box.y + b.box.h));
-    const viz_rgb at = pixel(s, x, y);
-    cr_assert(near(at, hex(ORANGE), TOL), "a Produce is an orange diamond: (%f %f %f)", at.r, at.g,
-              at.b);
+    const viz_rgb at = vf_pixel(s, x, y);
+    cr_assert(vf_near(at, vf_hex(ORANGE), TOL), "a Produce is an orange diamond: (%f %f %f)", at.r,
+              at.g, at.b);
     /* Positive control: with the client layer off nothing orange is there. */
     v.hide_clients = true;
-    cairo_surface_t *off_s = render(w, &v, &l, 1280, 800);
-    cr_assert(!near(pixel(off_s, x, y), hex(ORANGE), 0.1));
+    cairo_surface_t *off_s = vf_render(w, &v, &l, 1280, 800);
+    cr_assert(!vf_near(vf_pixel(off_s, x, y), vf_hex(ORANGE), 0.1));
     cairo_surface_destroy(off_s);
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
@@ -290,38 +182,38 @@ static uint32_t errors_before(const viz_markers *mk, sim_time t)
 
 Test(producers, the_error_badge_appears_at_the_crash_and_is_gone_later)
 {
-    scn_config *cfg = load_file(PRODUCERS_JSON);
+    scn_config *cfg = vf_load_file(PRODUCERS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(10) + SIM_MS(1));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(10) + SIM_MS(1));
     /* The model: the crash broke the connection of requests in flight at 10 s. */
     uint32_t at_crash = 0;
     for (uint32_t i = 0; i < mk.err_count; i++)
         if (mk.errs[i].t == SIM_S(10) && mk.errs[i].code == 13 && !mk.errs[i].fatal) at_crash++;
     cr_assert_gt(at_crash, 0, "NETWORK_EXCEPTION at 10 s (requests were in flight)");
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
-    cairo_surface_t *s = render(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_render(w, &v, &l, 1280, 800);
     viz_client_box b;
     cr_assert(viz_client_box_get(&l, w, &v, 0, &b));
     cr_assert(b.alert, "the box flags the error");
     cr_assert_eq(b.error_code, 13);
     cr_assert_geq(b.error_count, at_crash);
-    cr_assert(near(b.badge_fill, hex(VERMILION), TOL));
+    cr_assert(vf_near(b.badge_fill, vf_hex(VERMILION), TOL));
     cr_assert(b.badge.w > 0 && b.badge.x >= l.cluster.x && b.badge.y >= l.cluster.y);
     const double px = b.badge_x, py = b.badge_y;
-    cr_assert(near(pixel(s, px, py), b.badge_fill, TOL), "the badge is drawn");
+    cr_assert(vf_near(vf_pixel(s, px, py), b.badge_fill, TOL), "the badge is drawn");
     cairo_surface_destroy(s);
     /* Later, with no error in the window before it: no badge, no red there. */
     const sim_time later = SIM_S(10) + VIZ_ALERT_US + SIM_MS(500);
     sim_world_run_until(w, later);
     cr_assert_eq(errors_before(&mk, later), 0, "the scenario has no error in (%lu - 1 s]",
                  (unsigned long)later);
-    view_of(w, &mk, &v);
-    s = render(w, &v, &l, 1280, 800);
+    vf_view_of(w, &mk, &v);
+    s = vf_render(w, &v, &l, 1280, 800);
     cr_assert(viz_client_box_get(&l, w, &v, 0, &b));
     cr_assert(!b.alert && b.error_code == 0);
-    cr_assert(!near(pixel(s, px, py), hex(VERMILION), 0.1), "the badge is gone");
+    cr_assert(!vf_near(vf_pixel(s, px, py), vf_hex(VERMILION), 0.1), "the badge is gone");
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
     sim_world_free(w);
@@ -345,11 +237,11 @@ static bool clients_change_nothing(const sim_world *w, viz_view *v, int width, i
 {
     viz_layout l;
     v->hide_clients = false;
-    cairo_surface_t *a = draw(w, v, &l, width, height);
+    cairo_surface_t *a = vf_draw(w, v, &l, width, height);
     v->hide_clients = true;
-    cairo_surface_t *b = draw(w, v, &l, width, height);
+    cairo_surface_t *b = vf_draw(w, v, &l, width, height);
     v->hide_clients = false;
-    const bool same = same_pixels(a, b);
+    const bool same = vf_same_pixels(a, b);
     cairo_surface_destroy(a);
     cairo_surface_destroy(b);
     return same;
@@ -360,7 +252,7 @@ static bool has_colour(cairo_surface_t *s, viz_rect r, uint32_t h, double tol)
 {
     for (double y = floor(r.y); y < r.y + r.h; y++)
         for (double x = floor(r.x); x < r.x + r.w; x++)
-            if (near(pixel(s, x, y), hex(h), tol)) return true;
+            if (vf_near(vf_pixel(s, x, y), vf_hex(h), tol)) return true;
     return false;
 }
 
@@ -370,7 +262,7 @@ static bool has_colour(cairo_surface_t *s, viz_rect r, uint32_t h, double tol)
 static void legend_colours(const sim_world *w, const viz_view *v, bool *produce, bool *data)
 {
     viz_layout l;
-    cairo_surface_t *s = draw(w, v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, v, &l, 1280, 800);
     const viz_rect c = l.cluster, t = l.timeline;
     *produce = has_colour(s, (viz_rect){c.x + c.w / 2, c.y + 10, c.w / 2 - 10, 10}, ORANGE, 0.03);
     *data = has_colour(s, (viz_rect){t.x + t.w / 2, t.y + 11, t.w / 2 - 10, 6}, 0x000000, 0.06);
@@ -379,11 +271,11 @@ static void legend_colours(const sim_world *w, const viz_view *v, bool *produce,
 
 Test(producers, without_producers_nothing_is_laid_out_or_drawn)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("producers.json", three);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_MS(5500));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_MS(5500));
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
     viz_layout_compute(&l, w, 1280, 800, 1.0);
     cr_assert(l.client_count == 0 && l.clients.w == 0 && l.clients.h == 0);
@@ -401,9 +293,9 @@ Test(producers, without_producers_nothing_is_laid_out_or_drawn)
     scn_config_free(cfg);
     /* Positive control: with a producer the same comparison sees the client layer, and
      * the circle moves right of the producers' column. */
-    cfg = load_file(PRODUCERS_JSON);
-    w = world_at(cfg, &mk, SIM_S(5));
-    view_of(w, &mk, &v);
+    cfg = vf_load_file(PRODUCERS_JSON);
+    w = vf_world_at(cfg, &mk, SIM_S(5));
+    vf_view_of(w, &mk, &v);
     viz_layout_compute(&l, w, 1280, 800, 1.0);
     cr_assert_gt(l.node_x[0], l.cluster.x + l.cluster.w / 2 + 10);
     cr_assert(!clients_change_nothing(w, &v, 1280, 800));
@@ -436,9 +328,9 @@ static int32_t leader_of_0(const sim_world *w)
 
 Test(producers, data_markers_name_the_partition_and_the_offset)
 {
-    scn_config *cfg = load_file(UNCLEAN_JSON);
+    scn_config *cfg = vf_load_file(UNCLEAN_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_S(20));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_S(20));
     const int32_t old = leader_of_0(w); /* crashes at 25 s */
     sim_world_run_until(w, SIM_S(40));
     const int32_t unclean = leader_of_0(w);
@@ -474,23 +366,23 @@ Test(producers, data_markers_name_the_partition_and_the_offset)
      * row flagged for a moment (its tinted right end), not later. */
     sim_world_run_until(w, t->t + SIM_MS(300));
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
-    cairo_surface_t *s = render(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_render(w, &v, &l, 1280, 800);
     const viz_rect bar = {l.timeline.x + 12, l.timeline.y + 26, l.timeline.w - 24,
                           l.timeline.h - 46}; /* viz__timeline_bar */
     const double tx = floor(bar.x + bar.w * ((double)t->t / (double)v.end_us));
-    cr_assert(near(pixel(s, tx, bar.y + bar.h - 3), hex(0x000000), 0.1), "the data tick");
+    cr_assert(vf_near(vf_pixel(s, tx, bar.y + bar.h - 3), vf_hex(0x000000), 0.1), "the data tick");
     viz_replica_row row;
     cr_assert(viz_replica_row_get(&l, w, sim_world_endpoint_of(w, old), 0, &row));
     const double rx = floor(row.row.x + row.row.w) - 2, ry = floor(row.row.y) + 1;
-    const viz_rgb tint = pixel(s, rx, ry);
-    cr_assert(!near(tint, hex(0xFFFFFF), TOL), "the row is flagged");
+    const viz_rgb tint = vf_pixel(s, rx, ry);
+    cr_assert(!vf_near(tint, vf_hex(0xFFFFFF), TOL), "the row is flagged");
     cairo_surface_destroy(s);
     sim_world_run_until(w, t->t + VIZ_ALERT_US + SIM_MS(300));
-    s = render(w, &v, &l, 1280, 800);
+    s = vf_render(w, &v, &l, 1280, 800);
     cr_assert(viz_replica_row_get(&l, w, sim_world_endpoint_of(w, old), 0, &row));
-    cr_assert(near(pixel(s, rx, ry), hex(0xFFFFFF), TOL), "the flag is gone");
+    cr_assert(vf_near(vf_pixel(s, rx, ry), vf_hex(0xFFFFFF), TOL), "the flag is gone");
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
     sim_world_free(w);
@@ -503,22 +395,22 @@ Test(producers, data_markers_name_the_partition_and_the_offset)
 
 Test(producers, a_click_on_a_box_selects_it_and_the_inspector_draws)
 {
-    scn_config *cfg = load_file(PRODUCERS_JSON);
+    scn_config *cfg = vf_load_file(PRODUCERS_JSON);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_MS(10200));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_MS(10200));
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     viz_layout l;
     viz_layout_compute(&l, w, 1280, 800, 1.0);
     const viz_rect b = l.client[0];
     cr_assert_eq(viz_hit_client(&l, b.x + b.w / 2, b.y + b.h / 2), 0);
     cr_assert_eq(viz_hit_client(&l, b.x + b.w + 2, b.y + b.h / 2), -1);
     cr_assert_eq(viz_hit_node(&l, b.x + b.w / 2, b.y + b.h / 2), -1);
-    cairo_surface_t *plain = draw(w, &v, &l, 1280, 800);
+    cairo_surface_t *plain = vf_draw(w, &v, &l, 1280, 800);
     v.selected_client = 0;
     v.hover_client = 0;
-    cairo_surface_t *inspected = draw(w, &v, &l, 1280, 800);
-    cr_assert(!same_pixels(plain, inspected), "the inspector is drawn");
+    cairo_surface_t *inspected = vf_draw(w, &v, &l, 1280, 800);
+    cr_assert(!vf_same_pixels(plain, inspected), "the inspector is drawn");
     cairo_surface_destroy(plain);
     cairo_surface_destroy(inspected);
     /* A Produce's inspector names the producer (no node id out of range). */
@@ -529,7 +421,7 @@ Test(producers, a_click_on_a_box_selects_it_and_the_inspector_draws)
     if (m != NULL) {
         v.selected_client = -1;
         v.selected_msg = m->id;
-        cairo_surface_destroy(draw(w, &v, &l, 640, 400));
+        cairo_surface_destroy(vf_draw(w, &v, &l, 640, 400));
     }
     viz_markers_deinit(&mk);
     sim_world_free(w);
@@ -551,23 +443,23 @@ Test(producers, eight_producers_fit_their_column_at_every_size)
                       " \"start\": \"2s\"}",
                       i ? ", " : "", i);
     snprintf(json + n, sizeof json - (size_t)n, "]}");
-    scn_config *cfg = load(json);
+    scn_config *cfg = vf_load("producers.json", json);
     viz_markers mk;
-    sim_world *w = world_at(cfg, &mk, SIM_MS(3500));
+    sim_world *w = vf_world_at(cfg, &mk, SIM_MS(3500));
     viz_view v;
-    view_of(w, &mk, &v);
+    vf_view_of(w, &mk, &v);
     v.selected_client = 7;
     const int sizes[][2] = {{1280, 800}, {1000, 640}, {640, 400}, {64, 64}};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         viz_layout l;
-        cairo_surface_t *s = render(w, &v, &l, sizes[k][0], sizes[k][1]);
+        cairo_surface_t *s = vf_render(w, &v, &l, sizes[k][0], sizes[k][1]);
         cairo_surface_destroy(s);
         cr_assert_eq(l.client_count, 8);
         for (uint32_t i = 0; i < 8; i++) {
-            cr_assert(inside(l.clients, l.client[i]), "box %u inside its column at %dx%d", i,
+            cr_assert(vf_inside(l.clients, l.client[i]), "box %u inside its column at %dx%d", i,
                       sizes[k][0], sizes[k][1]);
             for (uint32_t j = 0; j < i; j++)
-                cr_assert(!overlap(l.client[i], l.client[j]), "boxes %u and %u at %dx%d", i, j,
+                cr_assert(!vf_overlap(l.client[i], l.client[j]), "boxes %u and %u at %dx%d", i, j,
                           sizes[k][0], sizes[k][1]);
         }
     }

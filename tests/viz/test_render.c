@@ -14,7 +14,7 @@
  *   between machines, so no test samples a pixel that text may cover.
  */
 #include "../../viz/markers.h"
-#include "../../viz/viz.h"
+#include "viz_fixture.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -28,16 +28,6 @@
 /* ---------------------------------------------------------------------------------
  * Fixture
  * ------------------------------------------------------------------------------- */
-
-static scn_config *load(const char *json)
-{
-    scn_config *cfg = NULL;
-    scn_diags d = {0};
-    cr_assert_eq(scn_load_buffer("render.json", json, strlen(json), NULL, 0, &cfg, &d), SIM_OK,
-                 "%s", d.text ? d.text : "");
-    scn_diags_free(&d);
-    return cfg;
-}
 
 /* Three combined nodes; the leader crashes at 5 s and restarts at 12 s. */
 static const char three[] =
@@ -62,24 +52,6 @@ static cairo_surface_t *read_png(const char *path)
     return s;
 }
 
-static viz_rgb pixel(cairo_surface_t *s, double x, double y)
-{
-    cairo_surface_flush(s);
-    const int ix = (int)lround(x), iy = (int)lround(y);
-    cr_assert(ix >= 0 && iy >= 0 && ix < cairo_image_surface_get_width(s) &&
-              iy < cairo_image_surface_get_height(s));
-    const unsigned char *row =
-        cairo_image_surface_get_data(s) + (size_t)iy * cairo_image_surface_get_stride(s);
-    uint32_t p;
-    memcpy(&p, row + 4 * ix, 4); /* xRGB in native endianness, for RGB24 and ARGB32 */
-    return (viz_rgb){((p >> 16) & 0xff) / 255.0, ((p >> 8) & 0xff) / 255.0, (p & 0xff) / 255.0};
-}
-
-static bool near(viz_rgb a, viz_rgb b, double tol)
-{
-    return fabs(a.r - b.r) <= tol && fabs(a.g - b.g) <= tol && fabs(a.b - b.b) <= tol;
-}
-
 static bool same_file(const char *a, const char *b)
 {
     FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
@@ -94,19 +66,6 @@ static bool same_file(const char *a, const char *b)
     fclose(fa);
     fclose(fb);
     return same;
-}
-
-/* Draws the frame of (w, v) at width x height into a new image surface. */
-static cairo_surface_t *draw(const sim_world *w, const viz_view *v, viz_layout *l, int width,
-                             int height)
-{
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t *cr = cairo_create(s);
-    viz_layout_compute(l, w, width, height, 1.0);
-    viz_draw_frame(cr, l, w, v);
-    cr_assert_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
-    cairo_destroy(cr);
-    return s;
 }
 
 static bool rect_inside(viz_rect r, double x, double y)
@@ -126,7 +85,7 @@ static int32_t leader_endpoint(const sim_world *w)
 
 Test(render, the_same_instant_twice_gives_identical_bytes)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     char a[256], b[256];
     temp_path(a, sizeof a, "a.png");
     temp_path(b, sizeof b, "b.png");
@@ -146,7 +105,7 @@ Test(render, the_same_instant_twice_gives_identical_bytes)
 
 Test(render, the_png_has_the_requested_size)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     sim_world_run_until(w, SIM_S(3));
     viz_view v;
@@ -168,7 +127,7 @@ Test(render, the_png_has_the_requested_size)
 
 Test(render, an_unwritable_path_is_an_io_error)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     viz_view v;
     viz_view_init(&v, w);
@@ -183,13 +142,13 @@ Test(render, an_unwritable_path_is_an_io_error)
 
 Test(render, after_the_first_election_the_leader_is_drawn_in_the_leader_style)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     /* Before any election every node is unattached: all share one fill. */
     sim_world_run_until(w, SIM_MS(100));
     cr_assert_eq(leader_endpoint(w), -1);
     const viz_rgb before = viz_node_fill(w, 0);
-    for (int32_t i = 1; i < 3; i++) cr_assert(near(viz_node_fill(w, i), before, 0));
+    for (int32_t i = 1; i < 3; i++) cr_assert(vf_near(viz_node_fill(w, i), before, 0));
     while (leader_endpoint(w) < 0) {
         cr_assert(sim_world_step(w));
         cr_assert_lt(sim_world_now(w), SIM_S(5), "no leader within 5 s");
@@ -197,7 +156,7 @@ Test(render, after_the_first_election_the_leader_is_drawn_in_the_leader_style)
     sim_world_run_until(w, sim_world_now(w) + SIM_MS(300)); /* followers have heard */
     const int32_t leader = leader_endpoint(w);
     const viz_rgb lead = viz_node_fill(w, leader);
-    cr_assert(!near(lead, before, 0.1), "the leader's fill differs from an unattached one");
+    cr_assert(!vf_near(lead, before, 0.1), "the leader's fill differs from an unattached one");
     viz_view v;
     viz_view_init(&v, w);
     char path[256];
@@ -207,13 +166,13 @@ Test(render, after_the_first_election_the_leader_is_drawn_in_the_leader_style)
     viz_layout l;
     viz_layout_compute(&l, w, 1280, 800, 1.0);
     for (int32_t i = 0; i < 3; i++) {
-        const viz_rgb got = pixel(s, l.node_x[i], l.node_y[i]);
+        const viz_rgb got = vf_pixel(s, l.node_x[i], l.node_y[i]);
         const viz_rgb want = viz_node_fill(w, i);
-        cr_assert(near(got, want, 3 / 255.0), "node at endpoint %d: pixel %.3f %.3f %.3f", i, got.r,
-                  got.g, got.b);
+        cr_assert(vf_near(got, want, 3 / 255.0), "node at endpoint %d: pixel %.3f %.3f %.3f", i,
+                  got.r, got.g, got.b);
         if (i != leader) {
             cr_assert_eq(w->raft.nodes[i].role, RAFT_ROLE_FOLLOWER);
-            cr_assert(!near(got, lead, 0.1), "a follower is not drawn like the leader");
+            cr_assert(!vf_near(got, lead, 0.1), "a follower is not drawn like the leader");
         }
     }
     cairo_surface_destroy(s);
@@ -224,7 +183,7 @@ Test(render, after_the_first_election_the_leader_is_drawn_in_the_leader_style)
 
 Test(render, a_crashed_node_is_grey_and_a_restarted_one_is_not)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     sim_world_run_until(w, SIM_MS(4999));
     const int32_t victim = leader_endpoint(w);
@@ -234,16 +193,16 @@ Test(render, a_crashed_node_is_grey_and_a_restarted_one_is_not)
     viz_view v;
     viz_view_init(&v, w);
     viz_layout l;
-    cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
-    const viz_rgb crashed = pixel(s, l.node_x[victim], l.node_y[victim]);
-    cr_assert(near(crashed, viz_node_fill(w, victim), 3 / 255.0));
+    cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
+    const viz_rgb crashed = vf_pixel(s, l.node_x[victim], l.node_y[victim]);
+    cr_assert(vf_near(crashed, viz_node_fill(w, victim), 3 / 255.0));
     cairo_surface_destroy(s);
     sim_world_run_until(w, SIM_S(14));
     cr_assert_eq(sim_world_node_state(w, victim), SIM_NODE_RUNNING);
-    s = draw(w, &v, &l, 1280, 800);
-    const viz_rgb back = pixel(s, l.node_x[victim], l.node_y[victim]);
-    cr_assert(!near(back, crashed, 0.05), "the restarted node is no longer drawn crashed");
-    cr_assert(near(back, viz_node_fill(w, victim), 3 / 255.0));
+    s = vf_draw(w, &v, &l, 1280, 800);
+    const viz_rgb back = vf_pixel(s, l.node_x[victim], l.node_y[victim]);
+    cr_assert(!vf_near(back, crashed, 0.05), "the restarted node is no longer drawn crashed");
+    cr_assert(vf_near(back, viz_node_fill(w, victim), 3 / 255.0));
     cairo_surface_destroy(s);
     sim_world_free(w);
     scn_config_free(cfg);
@@ -260,7 +219,7 @@ static bool message_coloured(viz_rgb c)
                                   {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0},
                                   {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0}};
     for (size_t k = 0; k < sizeof fam / sizeof fam[0]; k++)
-        if (near(c, fam[k], 24 / 255.0)) return true;
+        if (vf_near(c, fam[k], 24 / 255.0)) return true;
     return false;
 }
 
@@ -271,7 +230,7 @@ static bool touches(const viz_msg *m, int32_t ep)
 
 Test(render, a_crashed_nodes_messages_are_neither_listed_nor_drawn)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     sim_world_run_until(w, SIM_MS(4999));
     const int32_t victim = leader_endpoint(w);
@@ -297,7 +256,7 @@ Test(render, a_crashed_nodes_messages_are_neither_listed_nor_drawn)
             cr_assert(!touches(&msgs[i], victim), "message %lu of crashed endpoint %d listed",
                       (unsigned long)msgs[i].id, victim);
         viz_layout l;
-        cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
+        cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
         for (int32_t other = 0; other < 3; other++) {
             if (other == victim) continue;
             for (int dir = 0; dir < 2; dir++) {
@@ -307,7 +266,7 @@ Test(render, a_crashed_nodes_messages_are_neither_listed_nor_drawn)
                     lane.progress = p;
                     double x, y;
                     viz_msg_position(&l, &lane, &x, &y);
-                    cr_assert(!message_coloured(pixel(s, x, y)),
+                    cr_assert(!message_coloured(vf_pixel(s, x, y)),
                               "a message colour at (%.0f, %.0f) on the crashed node's link", x, y);
                 }
             }
@@ -322,7 +281,7 @@ Test(render, a_crashed_nodes_messages_are_neither_listed_nor_drawn)
 Test(render, a_message_in_flight_is_drawn_on_its_link_in_its_colour)
 {
     /* The positive control for the test above: the sampling does see messages. */
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     viz_view v;
     viz_view_init(&v, w);
@@ -333,11 +292,11 @@ Test(render, a_message_in_flight_is_drawn_on_its_link_in_its_colour)
         const uint32_t n = viz_visible_messages(w, msgs, VIZ_MSGS_CHECK_MAX);
         if (n != 1 || msgs[0].dropped) continue; /* one message: no overlap to confuse */
         viz_layout l;
-        cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
+        cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
         double x, y;
         viz_msg_position(&l, &msgs[0], &x, &y);
         if (strstr(net_msg_kind_name(msgs[0].kind), "Response") == NULL) { /* a filled dot */
-            cr_assert(message_coloured(pixel(s, x, y)), "%s at (%.0f, %.0f)",
+            cr_assert(message_coloured(vf_pixel(s, x, y)), "%s at (%.0f, %.0f)",
                       net_msg_kind_name(msgs[0].kind), x, y);
             seen = true;
         }
@@ -352,9 +311,10 @@ Test(render, a_message_in_flight_is_drawn_on_its_link_in_its_colour)
 Test(render, listed_messages_stay_on_their_link_and_fade_in_range)
 {
     /* A lossy network: lost messages fade out where they were lost. */
-    scn_config *cfg = load("{\"format\": 1, \"name\": \"lossy\", \"duration\": \"6s\","
-                           " \"cluster\": {\"controllers\": 3, \"brokers\": 3},"
-                           " \"network\": {\"loss\": 0.3}}");
+    scn_config *cfg =
+        vf_load("render.json", "{\"format\": 1, \"name\": \"lossy\", \"duration\": \"6s\","
+                               " \"cluster\": {\"controllers\": 3, \"brokers\": 3},"
+                               " \"network\": {\"loss\": 0.3}}");
     sim_world *w = sim_world_new(cfg, 3, SIM_TIME_NEVER);
     viz_msg msgs[VIZ_MSGS_CHECK_MAX];
     uint32_t dropped = 0, moving = 0;
@@ -386,7 +346,7 @@ Test(render, listed_messages_stay_on_their_link_and_fade_in_range)
 
 Test(render, hit_tests_round_trip)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     sim_world_run_until(w, SIM_S(3));
     viz_view v;
@@ -430,7 +390,7 @@ Test(render, hit_tests_round_trip)
 
 Test(render, overlays_draw_without_cairo_errors)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     viz_markers mk;
     viz_markers_init(&mk, w);
@@ -453,10 +413,10 @@ Test(render, overlays_draw_without_cairo_errors)
     v.drag_y = 300;
     v.waiting_on_note = true;
     viz_menu_open(&v.menu, &l, w, 2);
-    cairo_surface_t *s = draw(w, &v, &l, 1280, 800);
+    cairo_surface_t *s = vf_draw(w, &v, &l, 1280, 800);
     cairo_surface_destroy(s);
     v.selected_msg = 1; /* long delivered: the inspector says so */
-    s = draw(w, &v, &l, 640, 400);
+    s = vf_draw(w, &v, &l, 640, 400);
     cairo_surface_destroy(s);
     viz_markers_deinit(&mk);
     sim_world_free(w);
@@ -466,9 +426,10 @@ Test(render, overlays_draw_without_cairo_errors)
 Test(render, the_largest_cluster_is_laid_out_and_drawn)
 {
     /* 9 voters and 55 observers: SIM_VOTERS_MAX and SIM_NODES_MAX. */
-    scn_config *cfg = load("{\"format\": 1, \"name\": \"big\", \"duration\": \"3s\","
-                           " \"cluster\": {\"mode\": \"dedicated\", \"controllers\": 9,"
-                           " \"brokers\": 55}}");
+    scn_config *cfg =
+        vf_load("render.json", "{\"format\": 1, \"name\": \"big\", \"duration\": \"3s\","
+                               " \"cluster\": {\"mode\": \"dedicated\", \"controllers\": 9,"
+                               " \"brokers\": 55}}");
     sim_world *w = sim_world_new(cfg, 1, SIM_TIME_NEVER);
     sim_world_run_until(w, SIM_S(2));
     viz_view v;
@@ -476,7 +437,7 @@ Test(render, the_largest_cluster_is_laid_out_and_drawn)
     const int sizes[][2] = {{1280, 800}, {640, 400}, {64, 64}};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         viz_layout l;
-        cairo_surface_t *s = draw(w, &v, &l, sizes[k][0], sizes[k][1]);
+        cairo_surface_t *s = vf_draw(w, &v, &l, sizes[k][0], sizes[k][1]);
         cairo_surface_destroy(s);
         cr_assert_gt(l.node_r, 0);
         for (int32_t i = 0; i < (int32_t)w->node_count && k == 0; i++) {
@@ -494,7 +455,7 @@ Test(render, the_largest_cluster_is_laid_out_and_drawn)
 
 Test(render, markers_explain_elections_and_faults)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     viz_markers mk;
     viz_markers_init(&mk, w);
@@ -529,7 +490,7 @@ Test(render, markers_explain_elections_and_faults)
 
 Test(render, the_plot_has_the_requested_size)
 {
-    scn_config *cfg = load(three);
+    scn_config *cfg = vf_load("render.json", three);
     sim_world *w = sim_world_new(cfg, 7, SIM_TIME_NEVER);
     viz_markers mk;
     viz_markers_init(&mk, w);
