@@ -18,6 +18,7 @@
  */
 #include "../../sim/kafka/assignors.h"
 #include "../../sim/scenario/scenario.h"
+#include "world_fixture.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -40,29 +41,11 @@ TestSuite(group_config, .init = enable_groups);
     " {\"name\": \"payments\", \"partitions\": 2, \"replication_factor\": 3}],"                    \
     " \"consumer_groups\": [{\"group\": \"billing\", \"topics\": [\"orders\"]" group "}]" rest "}"
 
-static scn_config *load_diags(const char *json, scn_diags *d)
-{
-    scn_config *cfg = NULL;
-    const sim_err err = scn_load_buffer("inline.json", json, strlen(json), NULL, 0, &cfg, d);
-    cr_assert_eq(err, SIM_OK, "load failed:\n%s", d->text ? d->text : "(no diagnostics)");
-    cr_assert_not_null(cfg);
-    return cfg;
-}
-
-static scn_config *load(const char *json)
-{
-    scn_diags d;
-    scn_config *cfg = load_diags(json, &d);
-    cr_assert_eq(d.warning_count, 0, "unexpected warnings:\n%s", d.text ? d.text : "");
-    scn_diags_free(&d);
-    return cfg;
-}
-
 /* Loads a scenario that must load with warnings; returns their text (caller frees). */
 static char *load_warnings(const char *json)
 {
     scn_diags d;
-    scn_config *cfg = load_diags(json, &d);
+    scn_config *cfg = fx_config_diags(json, &d);
     cr_assert_gt(d.warning_count, 0, "expected warnings");
     char *text = strdup(d.text);
     scn_diags_free(&d);
@@ -70,30 +53,12 @@ static char *load_warnings(const char *json)
     return text;
 }
 
-/* Loads a bad scenario; returns the diagnostics (caller frees). */
-static char *load_bad(const char *json)
-{
-    scn_config *cfg = NULL;
-    scn_diags d;
-    const sim_err err = scn_load_buffer("inline.json", json, strlen(json), NULL, 0, &cfg, &d);
-    cr_assert_eq(err, SIM_EINVALID, "expected SIM_EINVALID, got %s", sim_err_name(err));
-    cr_assert_null(cfg);
-    char *text = strdup(d.text);
-    scn_diags_free(&d);
-    return text;
-}
-
-static void assert_contains(const char *text, const char *part)
-{
-    cr_assert_not_null(strstr(text, part), "expected \"%s\" in:\n%s", part, text);
-}
-
 /* The group of WITH_GROUP with `config` as its config object. */
 static scn_group config_of(const char *config)
 {
     char json[2048];
     snprintf(json, sizeof json, WITH_GROUP(", \"config\": {%s}", ""), config);
-    scn_config *c = load(json);
+    scn_config *c = fx_config_clean(json);
     cr_assert_eq(c->group_count, 1);
     const scn_group g = c->groups[0];
     scn_config_free(c);
@@ -105,7 +70,7 @@ static char *config_error(const char *config)
 {
     char json[2048];
     snprintf(json, sizeof json, WITH_GROUP(", \"config\": {%s}", ""), config);
-    return load_bad(json);
+    return fx_config_bad(json);
 }
 
 /* ==================================================================================
@@ -114,7 +79,7 @@ static char *config_error(const char *config)
 
 Test(group_config, defaults_are_kafka_4_0s)
 {
-    scn_config *c = load(WITH_GROUP("", ""));
+    scn_config *c = fx_config_clean(WITH_GROUP("", ""));
     cr_assert_eq(c->group_count, 1);
     const scn_group *g = &c->groups[0];
     cr_assert_str_eq(g->group, "billing");
@@ -154,7 +119,7 @@ Test(group_config, defaults_are_kafka_4_0s)
 Test(group_config, broker_group_defaults_are_set_without_groups_too)
 {
     scn_set_groups_enabled(false);
-    scn_config *c = load("{\"format\": 1, \"name\": \"g\", \"cluster\": {}}");
+    scn_config *c = fx_config_clean("{\"format\": 1, \"name\": \"g\", \"cluster\": {}}");
     cr_assert_eq(c->group_count, 0);
     cr_assert_null(c->groups);
     cr_assert_eq(c->group_broker.initial_rebalance_delay_ms, 3000);
@@ -167,9 +132,10 @@ Test(group_config, broker_group_defaults_are_set_without_groups_too)
 
 Test(group_config, workload_fields)
 {
-    scn_config *c = load(WITH_GROUP(", \"members\": 3, \"processing\": \"2ms\", \"start\": \"5s\","
-                                    " \"static\": true",
-                                    ""));
+    scn_config *c =
+        fx_config_clean(WITH_GROUP(", \"members\": 3, \"processing\": \"2ms\", \"start\": \"5s\","
+                                   " \"static\": true",
+                                   ""));
     const scn_group *g = &c->groups[0];
     cr_assert_eq(g->members, 3);
     cr_assert_eq(g->members_max, 3);
@@ -178,7 +144,7 @@ Test(group_config, workload_fields)
     cr_assert(g->static_members);
     scn_config_free(c);
     /* Several topics keep file order; no members at the start is allowed. */
-    c = load(
+    c = fx_config_clean(
         "{\"format\": 1, \"name\": \"g\", \"cluster\": {},"
         " \"topics\": [{\"name\": \"orders\", \"partitions\": 6, \"replication_factor\": 3},"
         " {\"name\": \"payments\", \"partitions\": 2, \"replication_factor\": 3}],"
@@ -234,10 +200,11 @@ Test(group_config, known_consumer_configs_not_modelled_are_warnings)
              " \"key.deserializer\": \"x\", \"value.deserializer\": \"y\","
              " \"bootstrap.servers\": \"localhost:9092\", \"fetch.min.bytes\": 1024");
     scn_diags d;
-    scn_config *c = load_diags(json, &d);
+    scn_config *c = fx_config_diags(json, &d);
     cr_assert_eq(d.warning_count, 12, "one warning per name:\n%s", d.text);
-    assert_contains(d.text, "warning: 'isolation.level' is a known Kafka config, not modelled yet "
-                            "in this build: ignored [/consumer_groups/0/config/isolation.level]");
+    fx_assert_contains(d.text,
+                       "warning: 'isolation.level' is a known Kafka config, not modelled yet "
+                       "in this build: ignored [/consumer_groups/0/config/isolation.level]");
     scn_diags_free(&d);
     scn_config_free(c);
 }
@@ -245,29 +212,29 @@ Test(group_config, known_consumer_configs_not_modelled_are_warnings)
 Test(group_config, refused_consumer_configs)
 {
     char *text = config_error("\"group.instance.id\": \"billing-0\"");
-    assert_contains(text, "'group.instance.id' is set by the simulator from the group's "
-                          "\"static\": true");
+    fx_assert_contains(text, "'group.instance.id' is set by the simulator from the group's "
+                             "\"static\": true");
     free(text);
     text = config_error("\"group.protocol\": \"consumer\"");
-    assert_contains(text, "group.protocol \"consumer\" (KIP-848, the broker-driven protocol) is "
-                          "not modelled yet");
+    fx_assert_contains(text, "group.protocol \"consumer\" (KIP-848, the broker-driven protocol) is "
+                             "not modelled yet");
     free(text);
     text = config_error("\"group.remote.assignor\": \"uniform\"");
-    assert_contains(text, "group.remote.assignor cannot be set when group.protocol=CLASSIC");
+    fx_assert_contains(text, "group.remote.assignor cannot be set when group.protocol=CLASSIC");
     free(text);
     text = config_error("\"group.id\": \"x\"");
-    assert_contains(text, "'group.id' is set by the simulator from the group's \"group\" key");
+    fx_assert_contains(text, "'group.id' is set by the simulator from the group's \"group\" key");
     free(text);
     text = config_error("\"sesion.timeout.ms\": 1000");
-    assert_contains(text, "unknown consumer config 'sesion.timeout.ms'; did you mean "
-                          "'session.timeout.ms'?");
+    fx_assert_contains(text, "unknown consumer config 'sesion.timeout.ms'; did you mean "
+                             "'session.timeout.ms'?");
     free(text);
     text = config_error("\"offsets.topic.num.partitions\": 10");
-    assert_contains(text, "'offsets.topic.num.partitions' is a broker config, not a consumer "
-                          "config; set it in cluster.config");
+    fx_assert_contains(text, "'offsets.topic.num.partitions' is a broker config, not a consumer "
+                             "config; set it in cluster.config");
     free(text);
     text = config_error("\"max.poll.records\": 0");
-    assert_contains(text, "'max.poll.records' must be between 1 and 2147483647, found 0");
+    fx_assert_contains(text, "'max.poll.records' must be between 1 and 2147483647, found 0");
     free(text);
 }
 
@@ -276,13 +243,13 @@ Test(group_config, heartbeat_must_be_below_the_session_timeout)
     /* Kafka's Heartbeat constructor: IllegalArgumentException("Heartbeat must be set lower
      * than the session timeout"). */
     char *text = config_error("\"heartbeat.interval.ms\": 45000");
-    assert_contains(text, "Kafka refuses this consumer config (IllegalArgumentException): "
-                          "Heartbeat must be set lower than the session timeout "
-                          "(heartbeat.interval.ms 45000, session.timeout.ms 45000) "
-                          "[/consumer_groups/0/config/heartbeat.interval.ms]");
+    fx_assert_contains(text, "Kafka refuses this consumer config (IllegalArgumentException): "
+                             "Heartbeat must be set lower than the session timeout "
+                             "(heartbeat.interval.ms 45000, session.timeout.ms 45000) "
+                             "[/consumer_groups/0/config/heartbeat.interval.ms]");
     free(text);
     text = config_error("\"session.timeout.ms\": 3000");
-    assert_contains(text, "[/consumer_groups/0/config/session.timeout.ms]");
+    fx_assert_contains(text, "[/consumer_groups/0/config/session.timeout.ms]");
     free(text);
     const scn_group g = config_of("\"session.timeout.ms\": 6000, \"heartbeat.interval.ms\": 5999");
     cr_assert_eq(g.heartbeat_interval_ms, 5999);
@@ -294,10 +261,11 @@ Test(group_config, session_outside_the_brokers_range_is_a_warning)
     char *text = load_warnings(WITH_GROUP(", \"config\": {\"session.timeout.ms\": 5000,"
                                           " \"heartbeat.interval.ms\": 1000}",
                                           ""));
-    assert_contains(text, "warning: session.timeout.ms 5000 is outside the cluster's "
-                          "group.min.session.timeout.ms (6000) .. group.max.session.timeout.ms "
-                          "(1800000): the coordinator will refuse every join of this group with "
-                          "INVALID_SESSION_TIMEOUT [/consumer_groups/0/config/session.timeout.ms]");
+    fx_assert_contains(text,
+                       "warning: session.timeout.ms 5000 is outside the cluster's "
+                       "group.min.session.timeout.ms (6000) .. group.max.session.timeout.ms "
+                       "(1800000): the coordinator will refuse every join of this group with "
+                       "INVALID_SESSION_TIMEOUT [/consumer_groups/0/config/session.timeout.ms]");
     free(text);
     char json[1024];
     snprintf(json, sizeof json,
@@ -306,10 +274,10 @@ Test(group_config, session_outside_the_brokers_range_is_a_warning)
              " \"topics\": [{\"name\": \"orders\", \"partitions\": 1, \"replication_factor\": 1}],"
              " \"consumer_groups\": [{\"group\": \"g\", \"topics\": [\"orders\"]}]}");
     text = load_warnings(json);
-    assert_contains(text, "session.timeout.ms 45000 (the default) is outside the cluster's "
-                          "group.min.session.timeout.ms (6000) .. group.max.session.timeout.ms "
-                          "(30000)");
-    assert_contains(text, "[/consumer_groups/0]");
+    fx_assert_contains(text, "session.timeout.ms 45000 (the default) is outside the cluster's "
+                             "group.min.session.timeout.ms (6000) .. group.max.session.timeout.ms "
+                             "(30000)");
+    fx_assert_contains(text, "[/consumer_groups/0]");
     free(text);
 }
 
@@ -353,38 +321,40 @@ Test(group_config, strategies_in_every_spelling)
 Test(group_config, strategy_errors)
 {
     char *text = config_error("\"partition.assignment.strategy\": \"rnage\"");
-    assert_contains(text, "unknown assignor 'rnage' in partition.assignment.strategy; did you "
-                          "mean 'range'?");
+    fx_assert_contains(text, "unknown assignor 'rnage' in partition.assignment.strategy; did you "
+                             "mean 'range'?");
     free(text);
     text = config_error("\"partition.assignment.strategy\": [\"range\", \"range\"]");
-    assert_contains(text, "assignor 'range' is listed twice in partition.assignment.strategy "
-                          "[/consumer_groups/0/config/partition.assignment.strategy/1]");
+    fx_assert_contains(text, "assignor 'range' is listed twice in partition.assignment.strategy "
+                             "[/consumer_groups/0/config/partition.assignment.strategy/1]");
     free(text);
     text = config_error("\"partition.assignment.strategy\": "
                         "\"sticky,org.apache.kafka.clients.consumer.StickyAssignor\"");
-    assert_contains(text, "assignor 'sticky' is listed twice in partition.assignment.strategy "
-                          "(again as 'org.apache.kafka.clients.consumer.StickyAssignor')");
+    fx_assert_contains(text, "assignor 'sticky' is listed twice in partition.assignment.strategy "
+                             "(again as 'org.apache.kafka.clients.consumer.StickyAssignor')");
     free(text);
     text = config_error("\"partition.assignment.strategy\": \"\"");
-    assert_contains(text, "partition.assignment.strategy is empty");
+    fx_assert_contains(text, "partition.assignment.strategy is empty");
     free(text);
     text = config_error("\"partition.assignment.strategy\": []");
-    assert_contains(text, "partition.assignment.strategy is empty");
+    fx_assert_contains(text, "partition.assignment.strategy is empty");
     free(text);
     text = config_error("\"partition.assignment.strategy\": "
                         "[\"range\", \"roundrobin\", \"sticky\", \"cooperative-sticky\", \"x\"]");
-    assert_contains(text, "partition.assignment.strategy lists 5 assignors; there are 4 built-in "
-                          "ones, each listed at most once");
+    fx_assert_contains(text,
+                       "partition.assignment.strategy lists 5 assignors; there are 4 built-in "
+                       "ones, each listed at most once");
     free(text);
     text = config_error("\"partition.assignment.strategy\": \"com.example.Custom\"");
-    assert_contains(text, "custom assignor 'com.example.Custom' is not modelled");
+    fx_assert_contains(text, "custom assignor 'com.example.Custom' is not modelled");
     free(text);
     text = config_error("\"partition.assignment.strategy\": 3");
-    assert_contains(text, "expected a list (a comma-separated string or an array of strings) for "
-                          "'partition.assignment.strategy', found an integer (3)");
+    fx_assert_contains(text,
+                       "expected a list (a comma-separated string or an array of strings) for "
+                       "'partition.assignment.strategy', found an integer (3)");
     free(text);
     text = config_error("\"partition.assignment.strategy\": \"range,\"");
-    assert_contains(text, "an empty assignor name in partition.assignment.strategy");
+    fx_assert_contains(text, "an empty assignor name in partition.assignment.strategy");
     free(text);
 }
 
@@ -396,52 +366,53 @@ Test(group_config, commit_default_follows_enable_auto_commit)
 {
     cr_assert_eq(config_of("\"enable.auto.commit\": true").commit, SCN_COMMIT_AUTO);
     cr_assert_eq(config_of("\"enable.auto.commit\": false").commit, SCN_COMMIT_AFTER_PROCESSING);
-    scn_config *c = load(WITH_GROUP(", \"commit\": \"before_processing\","
-                                    " \"config\": {\"enable.auto.commit\": false}",
-                                    ""));
+    scn_config *c = fx_config_clean(WITH_GROUP(", \"commit\": \"before_processing\","
+                                               " \"config\": {\"enable.auto.commit\": false}",
+                                               ""));
     cr_assert_eq(c->groups[0].commit, SCN_COMMIT_BEFORE_PROCESSING);
     scn_config_free(c);
     /* Manual commits on top of Kafka's auto commit are what Kafka would do: accepted. */
-    c = load(WITH_GROUP(", \"commit\": \"after_processing\"", ""));
+    c = fx_config_clean(WITH_GROUP(", \"commit\": \"after_processing\"", ""));
     cr_assert_eq(c->groups[0].commit, SCN_COMMIT_AFTER_PROCESSING);
     cr_assert(c->groups[0].enable_auto_commit);
     scn_config_free(c);
-    c = load(WITH_GROUP(", \"commit\": \"auto\"", ""));
+    c = fx_config_clean(WITH_GROUP(", \"commit\": \"auto\"", ""));
     cr_assert_eq(c->groups[0].commit, SCN_COMMIT_AUTO);
     scn_config_free(c);
 }
 
 Test(group_config, commit_auto_without_enable_auto_commit_is_an_error)
 {
-    char *text = load_bad(
+    char *text = fx_config_bad(
         WITH_GROUP(", \"commit\": \"auto\", \"config\": {\"enable.auto.commit\": false}", ""));
-    assert_contains(text, "\"commit\": \"auto\" is Kafka's auto commit, but the group's config "
-                          "sets enable.auto.commit to false; use \"after_processing\" or "
-                          "\"before_processing\", or drop enable.auto.commit "
-                          "[/consumer_groups/0/commit]");
+    fx_assert_contains(text, "\"commit\": \"auto\" is Kafka's auto commit, but the group's config "
+                             "sets enable.auto.commit to false; use \"after_processing\" or "
+                             "\"before_processing\", or drop enable.auto.commit "
+                             "[/consumer_groups/0/commit]");
     free(text);
-    text = load_bad(WITH_GROUP(", \"commit\": \"after-processing\"", ""));
-    assert_contains(text, "unknown commit mode 'after-processing'; did you mean "
-                          "'after_processing'?");
+    text = fx_config_bad(WITH_GROUP(", \"commit\": \"after-processing\"", ""));
+    fx_assert_contains(text, "unknown commit mode 'after-processing'; did you mean "
+                             "'after_processing'?");
     free(text);
 }
 
 Test(group_config, poison_record)
 {
-    scn_config *c = load("{\"format\": 1, \"name\": \"g\", \"cluster\": {},"
-                         " \"topics\": [{\"name\": \"orders\", \"partitions\": 6,"
-                         " \"replication_factor\": 3}, {\"name\": \"my-topic\", \"partitions\": 4,"
-                         " \"replication_factor\": 3}],"
-                         " \"consumer_groups\": ["
-                         " {\"group\": \"a\", \"topics\": [\"orders\", \"my-topic\"],"
-                         " \"poison\": {\"partition\": \"my-topic-3\", \"offset\": 10,"
-                         " \"policy\": \"retry\"}},"
-                         " {\"group\": \"b\", \"topics\": [\"orders\"],"
-                         " \"poison\": {\"partition\": \"orders-0\", \"offset\": 0,"
-                         " \"policy\": \"skip\"}},"
-                         " {\"group\": \"c\", \"topics\": [\"orders\"],"
-                         " \"poison\": {\"partition\": \"orders-5\", \"offset\": 123456789012,"
-                         " \"policy\": \"stop\"}}]}");
+    scn_config *c =
+        fx_config_clean("{\"format\": 1, \"name\": \"g\", \"cluster\": {},"
+                        " \"topics\": [{\"name\": \"orders\", \"partitions\": 6,"
+                        " \"replication_factor\": 3}, {\"name\": \"my-topic\", \"partitions\": 4,"
+                        " \"replication_factor\": 3}],"
+                        " \"consumer_groups\": ["
+                        " {\"group\": \"a\", \"topics\": [\"orders\", \"my-topic\"],"
+                        " \"poison\": {\"partition\": \"my-topic-3\", \"offset\": 10,"
+                        " \"policy\": \"retry\"}},"
+                        " {\"group\": \"b\", \"topics\": [\"orders\"],"
+                        " \"poison\": {\"partition\": \"orders-0\", \"offset\": 0,"
+                        " \"policy\": \"skip\"}},"
+                        " {\"group\": \"c\", \"topics\": [\"orders\"],"
+                        " \"poison\": {\"partition\": \"orders-5\", \"offset\": 123456789012,"
+                        " \"policy\": \"stop\"}}]}");
     const scn_group *a = &c->groups[0], *b = &c->groups[1], *g = &c->groups[2];
     cr_assert(a->has_poison);
     cr_assert_eq(a->poison_topic, 1, "the topic before the last '-'");
@@ -457,11 +428,12 @@ Test(group_config, poison_record)
     cr_assert_eq(g->poison_offset, 123456789012LL);
     cr_assert_eq(g->poison_policy, SCN_POISON_STOP);
     scn_config_free(c);
-    char *text = load_bad(WITH_GROUP(", \"poison\": {\"partition\": \"payments-0\", \"offset\": 1,"
-                                     " \"policy\": \"skip\"}",
-                                     ""));
-    assert_contains(text, "'payments-0' is in topic 'payments', which the group does not "
-                          "subscribe to (its topics: orders)");
+    char *text =
+        fx_config_bad(WITH_GROUP(", \"poison\": {\"partition\": \"payments-0\", \"offset\": 1,"
+                                 " \"policy\": \"skip\"}",
+                                 ""));
+    fx_assert_contains(text, "'payments-0' is in topic 'payments', which the group does not "
+                             "subscribe to (its topics: orders)");
     free(text);
 }
 
@@ -471,7 +443,7 @@ Test(group_config, poison_record)
 
 Test(group_config, members_max_counts_the_add_consumer_actions)
 {
-    scn_config *c = load(WITH_GROUP(
+    scn_config *c = fx_config_clean(WITH_GROUP(
         ", \"members\": 2", ", \"timeline\": ["
                             "{\"at\": \"5s\", \"do\": \"add_consumer\", \"group\": \"billing\"},"
                             "{\"at\": \"1s\", \"do\": \"add_consumer\", \"group\": \"billing\"},"
@@ -499,8 +471,8 @@ Test(group_config, members_max_counts_the_add_consumer_actions)
 
 Test(group_config, limits_are_named)
 {
-    char *text = load_bad(WITH_GROUP(", \"members\": 33", ""));
-    assert_contains(text, "above the limit of 32 members of one group (SCN_GROUP_MEMBERS_MAX)");
+    char *text = fx_config_bad(WITH_GROUP(", \"members\": 33", ""));
+    fx_assert_contains(text, "above the limit of 32 members of one group (SCN_GROUP_MEMBERS_MAX)");
     free(text);
     char timeline[4096] = ", \"timeline\": [";
     for (int i = 0; i < 3; i++) {
@@ -510,17 +482,17 @@ Test(group_config, limits_are_named)
     strcat(timeline, "]");
     char json[8192];
     snprintf(json, sizeof json, WITH_GROUP(", \"members\": 30", "%s"), timeline);
-    text = load_bad(json);
-    assert_contains(text, "group 'billing' would have up to 33 members over the run (30 at the "
-                          "start and 3 add_consumer actions), above the limit of 32 members of "
-                          "one group (SCN_GROUP_MEMBERS_MAX)");
+    text = fx_config_bad(json);
+    fx_assert_contains(text, "group 'billing' would have up to 33 members over the run (30 at the "
+                             "start and 3 add_consumer actions), above the limit of 32 members of "
+                             "one group (SCN_GROUP_MEMBERS_MAX)");
     free(text);
-    text = load_bad("{\"format\": 1, \"name\": \"g\", \"cluster\": {\"brokers\": 1},"
-                    " \"topics\": [{\"name\": \"big\", \"partitions\": 257,"
-                    " \"replication_factor\": 1}],"
-                    " \"consumer_groups\": [{\"group\": \"g\", \"topics\": [\"big\"]}]}");
-    assert_contains(text, "the group's topics have 257 partitions together, above the limit of "
-                          "256 (SCN_GROUP_PARTITIONS_MAX)");
+    text = fx_config_bad("{\"format\": 1, \"name\": \"g\", \"cluster\": {\"brokers\": 1},"
+                         " \"topics\": [{\"name\": \"big\", \"partitions\": 257,"
+                         " \"replication_factor\": 1}],"
+                         " \"consumer_groups\": [{\"group\": \"g\", \"topics\": [\"big\"]}]}");
+    fx_assert_contains(text, "the group's topics have 257 partitions together, above the limit of "
+                             "256 (SCN_GROUP_PARTITIONS_MAX)");
     free(text);
 }
 
@@ -530,22 +502,22 @@ Test(group_config, limits_are_named)
 
 Test(group_config, broker_group_configs_are_read)
 {
-    scn_config *c = load("{\"format\": 1, \"name\": \"g\", \"cluster\": {\"brokers\": 3,"
-                         " \"config\": {\"group.initial.rebalance.delay.ms\": 0,"
-                         " \"group.min.session.timeout.ms\": 1000,"
-                         " \"group.max.session.timeout.ms\": 60000,"
-                         " \"offsets.topic.num.partitions\": 3,"
-                         " \"offsets.topic.replication.factor\": 2}}}");
+    scn_config *c = fx_config_clean("{\"format\": 1, \"name\": \"g\", \"cluster\": {\"brokers\": 3,"
+                                    " \"config\": {\"group.initial.rebalance.delay.ms\": 0,"
+                                    " \"group.min.session.timeout.ms\": 1000,"
+                                    " \"group.max.session.timeout.ms\": 60000,"
+                                    " \"offsets.topic.num.partitions\": 3,"
+                                    " \"offsets.topic.replication.factor\": 2}}}");
     cr_assert_eq(c->group_broker.initial_rebalance_delay_ms, 0);
     cr_assert_eq(c->group_broker.min_session_timeout_ms, 1000);
     cr_assert_eq(c->group_broker.max_session_timeout_ms, 60000);
     cr_assert_eq(c->group_broker.offsets_partitions, 3);
     cr_assert_eq(c->group_broker.offsets_replication_factor, 2);
     scn_config_free(c);
-    char *text = load_bad("{\"format\": 1, \"name\": \"g\", \"cluster\": {"
-                          " \"config\": {\"offsets.topic.replication.factor\": 9}}}");
-    assert_contains(text, "'offsets.topic.replication.factor' is 9, above the limit of 8 "
-                          "(SCN_REPLICATION_FACTOR_MAX)");
+    char *text = fx_config_bad("{\"format\": 1, \"name\": \"g\", \"cluster\": {"
+                               " \"config\": {\"offsets.topic.replication.factor\": 9}}}");
+    fx_assert_contains(text, "'offsets.topic.replication.factor' is 9, above the limit of 8 "
+                             "(SCN_REPLICATION_FACTOR_MAX)");
     free(text);
 }
 
@@ -553,13 +525,14 @@ Test(group_config, broker_group_configs_stay_not_modelled_while_groups_are_off)
 {
     scn_set_groups_enabled(false);
     scn_diags d;
-    scn_config *c = load_diags("{\"format\": 1, \"name\": \"g\", \"cluster\": {"
-                               " \"config\": {\"group.initial.rebalance.delay.ms\": 0,"
-                               " \"offsets.topic.num.partitions\": 3}}}",
-                               &d);
+    scn_config *c = fx_config_diags("{\"format\": 1, \"name\": \"g\", \"cluster\": {"
+                                    " \"config\": {\"group.initial.rebalance.delay.ms\": 0,"
+                                    " \"offsets.topic.num.partitions\": 3}}}",
+                                    &d);
     cr_assert_eq(d.warning_count, 2);
-    assert_contains(d.text, "warning: 'group.initial.rebalance.delay.ms' is a known Kafka config, "
-                            "not modelled yet in this build: ignored");
+    fx_assert_contains(d.text,
+                       "warning: 'group.initial.rebalance.delay.ms' is a known Kafka config, "
+                       "not modelled yet in this build: ignored");
     cr_assert_eq(c->group_broker.initial_rebalance_delay_ms, 3000, "ignored");
     cr_assert_eq(c->group_broker.offsets_partitions, 50, "ignored");
     scn_diags_free(&d);
@@ -577,25 +550,26 @@ Test(group_config, offsets_replication_above_the_brokers_is_a_warning)
     char json[1024];
     snprintf(json, sizeof json, one_broker, "");
     char *text = load_warnings(json);
-    assert_contains(text, "warning: offsets.topic.replication.factor is 3 (Kafka's default) but "
-                          "the cluster has 1 broker: Kafka cannot create __consumer_offsets, so "
-                          "every group will fail to find its coordinator "
-                          "(COORDINATOR_NOT_AVAILABLE) [/consumer_groups]");
+    fx_assert_contains(text, "warning: offsets.topic.replication.factor is 3 (Kafka's default) but "
+                             "the cluster has 1 broker: Kafka cannot create __consumer_offsets, so "
+                             "every group will fail to find its coordinator "
+                             "(COORDINATOR_NOT_AVAILABLE) [/consumer_groups]");
     free(text);
     snprintf(json, sizeof json, one_broker,
              ", \"config\": {\"offsets.topic.replication.factor\": 2}");
     text = load_warnings(json);
-    assert_contains(text, "offsets.topic.replication.factor is 2 but the cluster has 1 broker: "
-                          "Kafka cannot create __consumer_offsets, so every group will fail to "
-                          "find its coordinator (COORDINATOR_NOT_AVAILABLE) "
-                          "[/cluster/config/offsets.topic.replication.factor]");
+    fx_assert_contains(text, "offsets.topic.replication.factor is 2 but the cluster has 1 broker: "
+                             "Kafka cannot create __consumer_offsets, so every group will fail to "
+                             "find its coordinator (COORDINATOR_NOT_AVAILABLE) "
+                             "[/cluster/config/offsets.topic.replication.factor]");
     free(text);
     /* Without groups nothing needs the offsets topic: no warning. */
-    scn_config *c = load("{\"format\": 1, \"name\": \"g\", \"cluster\": {\"brokers\": 1}}");
+    scn_config *c =
+        fx_config_clean("{\"format\": 1, \"name\": \"g\", \"cluster\": {\"brokers\": 1}}");
     scn_config_free(c);
     snprintf(json, sizeof json, one_broker,
              ", \"config\": {\"offsets.topic.replication.factor\": 1}");
-    c = load(json);
+    c = fx_config_clean(json);
     scn_config_free(c);
 }
 
@@ -614,13 +588,13 @@ Test(group_config, offsets_replication_above_the_brokers_is_a_warning)
 
 Test(group_config, consumer_actions_are_parsed)
 {
-    scn_config *c =
-        load(WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"remove_consumer\", \"group\": \"billing\"},"
-                           "{\"at\": \"2s\", \"do\": \"remove_consumer\", \"group\": \"billing\","
-                           " \"member\": 1, \"graceful\": false},"
-                           "{\"at\": \"3s\", \"do\": \"add_consumer\", \"group\": \"audit\"},"
-                           "{\"at\": \"4s\", \"do\": \"remove_consumer\", \"group\": \"audit\","
-                           " \"member\": 1, \"graceful\": true}"));
+    scn_config *c = fx_config_clean(
+        WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"remove_consumer\", \"group\": \"billing\"},"
+                      "{\"at\": \"2s\", \"do\": \"remove_consumer\", \"group\": \"billing\","
+                      " \"member\": 1, \"graceful\": false},"
+                      "{\"at\": \"3s\", \"do\": \"add_consumer\", \"group\": \"audit\"},"
+                      "{\"at\": \"4s\", \"do\": \"remove_consumer\", \"group\": \"audit\","
+                      " \"member\": 1, \"graceful\": true}"));
     cr_assert_eq(c->action_count, 4);
     const scn_action *a = c->actions;
     cr_assert_eq(a[0].kind, SCN_ACT_REMOVE_CONSUMER);
@@ -641,7 +615,7 @@ Test(group_config, consumer_actions_are_parsed)
 
 Test(group_config, coordinator_and_consumer_targets_are_parsed)
 {
-    scn_config *c = load(WITH_TIMELINE(
+    scn_config *c = fx_config_clean(WITH_TIMELINE(
         "{\"at\": \"1s\", \"do\": \"crash\", \"node\": \"coordinator:billing\", \"label\": \"co\"},"
         "{\"at\": \"2s\", \"do\": \"isolate\", \"node\": \"billing/2\"},"
         "{\"at\": \"3s\", \"do\": \"partition\","
@@ -674,35 +648,36 @@ Test(group_config, coordinator_and_consumer_targets_are_parsed)
 
 Test(group_config, consumer_target_errors)
 {
-    char *text =
-        load_bad(WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"crash\", \"node\": \"billing/0\"}"));
-    assert_contains(text, "'crash' names consumer 'billing/0', but crash applies to Kafka nodes "
-                          "only");
+    char *text = fx_config_bad(
+        WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"crash\", \"node\": \"billing/0\"}"));
+    fx_assert_contains(text, "'crash' names consumer 'billing/0', but crash applies to Kafka nodes "
+                             "only");
     free(text);
-    text =
-        load_bad(WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"isolate\", \"node\": \"billing/3\"}"));
-    assert_contains(text, "node target 'billing/3' names member 3, but group 'billing' has at "
-                          "most 3 members over the run (3 to start with, plus one per "
-                          "add_consumer action), numbered 0 to 2");
+    text = fx_config_bad(
+        WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"isolate\", \"node\": \"billing/3\"}"));
+    fx_assert_contains(text, "node target 'billing/3' names member 3, but group 'billing' has at "
+                             "most 3 members over the run (3 to start with, plus one per "
+                             "add_consumer action), numbered 0 to 2");
     free(text);
-    text = load_bad(
+    text = fx_config_bad(
         WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"isolate\", \"node\": \"coordinator:biling\"}"));
-    assert_contains(text, "node target 'coordinator:biling' names unknown consumer group "
-                          "'biling'; did you mean 'billing'?");
+    fx_assert_contains(text, "node target 'coordinator:biling' names unknown consumer group "
+                             "'biling'; did you mean 'billing'?");
     free(text);
-    text = load_bad(
+    text = fx_config_bad(
         WITH_TIMELINE("{\"at\": \"1s\", \"do\": \"add_consumer\", \"group\": \"biling\"}"));
-    assert_contains(text, "unknown consumer group 'biling'; did you mean 'billing'? "
-                          "[/timeline/0/group]");
+    fx_assert_contains(text, "unknown consumer group 'biling'; did you mean 'billing'? "
+                             "[/timeline/0/group]");
     free(text);
-    text = load_bad(WITH_TIMELINE(
+    text = fx_config_bad(WITH_TIMELINE(
         "{\"at\": \"1s\", \"do\": \"add_consumer\", \"group\": \"audit\", \"member\": 1}"));
-    assert_contains(text, "add_consumer takes no 'member'");
+    fx_assert_contains(text, "add_consumer takes no 'member'");
     free(text);
-    text = load_bad(WITH_TIMELINE(
+    text = fx_config_bad(WITH_TIMELINE(
         "{\"at\": \"1s\", \"do\": \"remove_consumer\", \"group\": \"audit\", \"member\": 1}"));
-    assert_contains(text, "remove_consumer names member 1, but group 'audit' has at most 1 member "
-                          "over the run");
+    fx_assert_contains(text,
+                       "remove_consumer names member 1, but group 'audit' has at most 1 member "
+                       "over the run");
     free(text);
 }
 
@@ -713,18 +688,19 @@ Test(group_config, consumer_target_errors)
 Test(group_config, everything_is_not_modelled_while_groups_are_off)
 {
     scn_set_groups_enabled(false);
-    char *text = load_bad(WITH_GROUP("", ""));
-    assert_contains(text, "'consumer_groups' is not modelled yet in this build");
+    char *text = fx_config_bad(WITH_GROUP("", ""));
+    fx_assert_contains(text, "'consumer_groups' is not modelled yet in this build");
     free(text);
-    text = load_bad("{\"format\": 1, \"name\": \"g\", \"cluster\": {}, \"timeline\": ["
-                    "{\"at\": \"1s\", \"do\": \"remove_consumer\", \"group\": \"billing\"},"
-                    "{\"at\": \"2s\", \"do\": \"isolate\", \"node\": \"coordinator:billing\"},"
-                    "{\"at\": \"3s\", \"do\": \"isolate\", \"node\": \"billing/0\"}]}");
-    assert_contains(text, "action 'remove_consumer' is not modelled yet in this build");
-    assert_contains(text, "node target 'coordinator:billing' needs consumer groups, which are not "
-                          "modelled yet");
-    assert_contains(text, "unknown node target 'billing/0': expected a node id, "
-                          "\"controller-leader\", \"leader:TOPIC-P\", \"follower:TOPIC-P\", "
-                          "\"@LABEL\" or a producer's name");
+    text = fx_config_bad("{\"format\": 1, \"name\": \"g\", \"cluster\": {}, \"timeline\": ["
+                         "{\"at\": \"1s\", \"do\": \"remove_consumer\", \"group\": \"billing\"},"
+                         "{\"at\": \"2s\", \"do\": \"isolate\", \"node\": \"coordinator:billing\"},"
+                         "{\"at\": \"3s\", \"do\": \"isolate\", \"node\": \"billing/0\"}]}");
+    fx_assert_contains(text, "action 'remove_consumer' is not modelled yet in this build");
+    fx_assert_contains(text,
+                       "node target 'coordinator:billing' needs consumer groups, which are not "
+                       "modelled yet");
+    fx_assert_contains(text, "unknown node target 'billing/0': expected a node id, "
+                             "\"controller-leader\", \"leader:TOPIC-P\", \"follower:TOPIC-P\", "
+                             "\"@LABEL\" or a producer's name");
     free(text);
 }

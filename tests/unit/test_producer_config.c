@@ -14,6 +14,7 @@
  */
 #include "../../sim/check/check.h"
 #include "../../sim/scenario/scenario.h"
+#include "world_fixture.h"
 #include "../../sim/world/world.h"
 
 #include <criterion/criterion.h>
@@ -28,48 +29,12 @@
     " \"topics\": [{\"name\": \"orders\", \"partitions\": 6, \"replication_factor\": 3}],"         \
     " \"producers\": [{\"name\": \"app\", \"topic\": \"orders\"" producer "}]" rest "}"
 
-static scn_config *load_diags(const char *json, scn_diags *d)
-{
-    scn_config *cfg = NULL;
-    const sim_err err = scn_load_buffer("inline.json", json, strlen(json), NULL, 0, &cfg, d);
-    cr_assert_eq(err, SIM_OK, "load failed:\n%s", d->text ? d->text : "(no diagnostics)");
-    cr_assert_not_null(cfg);
-    return cfg;
-}
-
-static scn_config *load(const char *json)
-{
-    scn_diags d;
-    scn_config *cfg = load_diags(json, &d);
-    cr_assert_eq(d.warning_count, 0, "unexpected warnings:\n%s", d.text ? d.text : "");
-    scn_diags_free(&d);
-    return cfg;
-}
-
-/* Loads a bad scenario; returns the diagnostics (caller frees). */
-static char *load_bad(const char *json)
-{
-    scn_config *cfg = NULL;
-    scn_diags d;
-    const sim_err err = scn_load_buffer("inline.json", json, strlen(json), NULL, 0, &cfg, &d);
-    cr_assert_eq(err, SIM_EINVALID, "expected SIM_EINVALID, got %s", sim_err_name(err));
-    cr_assert_null(cfg);
-    char *text = strdup(d.text);
-    scn_diags_free(&d);
-    return text;
-}
-
-static void assert_contains(const char *text, const char *part)
-{
-    cr_assert_not_null(strstr(text, part), "expected \"%s\" in:\n%s", part, text);
-}
-
 /* One producer with `config` as its config object. */
 static scn_producer config_of(const char *config)
 {
     char json[1024];
     snprintf(json, sizeof json, WITH_PRODUCER("60s", ", \"config\": {%s}", ""), config);
-    scn_config *c = load(json);
+    scn_config *c = fx_config_clean(json);
     cr_assert_eq(c->producer_count, 1);
     const scn_producer p = c->producers[0];
     scn_config_free(c);
@@ -82,7 +47,7 @@ static scn_producer config_of(const char *config)
 
 Test(producer_config, defaults_are_kafka_4_0s)
 {
-    scn_config *c = load(WITH_PRODUCER("60s", "", ""));
+    scn_config *c = fx_config_clean(WITH_PRODUCER("60s", "", ""));
     cr_assert_eq(c->producer_count, 1);
     const scn_producer *p = &c->producers[0];
     cr_assert_str_eq(p->name, "app");
@@ -114,12 +79,12 @@ Test(producer_config, defaults_are_kafka_4_0s)
 
 Test(producer_config, workload_fields)
 {
-    scn_config *c =
-        load(WITH_PRODUCER("60s",
-                           ", \"rate\": 250, \"keys\": 16, \"value_bytes\": 512, \"start\": \"5s\","
-                           " \"stop\": \"45s\", \"partitioner\": \"legacy-round-robin\","
-                           " \"bursts\": [{\"at\": \"10s\", \"for\": \"2s\", \"rate\": 5000}]",
-                           ""));
+    scn_config *c = fx_config_clean(
+        WITH_PRODUCER("60s",
+                      ", \"rate\": 250, \"keys\": 16, \"value_bytes\": 512, \"start\": \"5s\","
+                      " \"stop\": \"45s\", \"partitioner\": \"legacy-round-robin\","
+                      " \"bursts\": [{\"at\": \"10s\", \"for\": \"2s\", \"rate\": 5000}]",
+                      ""));
     const scn_producer *p = &c->producers[0];
     cr_assert_eq(p->rate, 250);
     cr_assert_eq(p->keys, 16);
@@ -175,17 +140,17 @@ Test(producer_config, idempotence_is_silently_off_when_the_user_did_not_ask_for_
 
 Test(producer_config, idempotence_asked_for_explicitly_with_a_conflict_is_refused)
 {
-    char *text = load_bad(
+    char *text = fx_config_bad(
         WITH_PRODUCER("60s", ", \"config\": {\"enable.idempotence\": true, \"acks\": \"1\"}", ""));
-    assert_contains(text, "Kafka refuses this producer config (ConfigException): Must set acks "
-                          "to all in order to use the idempotent producer. Otherwise we cannot "
-                          "guarantee idempotence.");
-    assert_contains(text, "[/producers/0/config/acks]");
+    fx_assert_contains(text, "Kafka refuses this producer config (ConfigException): Must set acks "
+                             "to all in order to use the idempotent producer. Otherwise we cannot "
+                             "guarantee idempotence.");
+    fx_assert_contains(text, "[/producers/0/config/acks]");
     free(text);
-    text = load_bad(
+    text = fx_config_bad(
         WITH_PRODUCER("60s", ", \"config\": {\"retries\": 0, \"enable.idempotence\": true}", ""));
-    assert_contains(text, "Must set retries to non-zero when using the idempotent producer.");
-    assert_contains(text, "[/producers/0/config/retries]");
+    fx_assert_contains(text, "Must set retries to non-zero when using the idempotent producer.");
+    fx_assert_contains(text, "[/producers/0/config/retries]");
     free(text);
 }
 
@@ -197,10 +162,11 @@ Test(producer_config, max_in_flight_above_5_with_default_idempotence_is_refused_
      * max.in.flight.requests.per.connection must be set to at most 5. Current value is
      * 6." (checked after retries and acks). kconfig.c post_process_idempotence follows
      * 3.x instead: silently off when not explicit, and with 3.x's words when explicit. */
-    char *text = load_bad(
+    char *text = fx_config_bad(
         WITH_PRODUCER("60s", ", \"config\": {\"max.in.flight.requests.per.connection\": 6}", ""));
-    assert_contains(text, "To use the idempotent producer, max.in.flight.requests.per.connection "
-                          "must be set to at most 5. Current value is 6.");
+    fx_assert_contains(text,
+                       "To use the idempotent producer, max.in.flight.requests.per.connection "
+                       "must be set to at most 5. Current value is 6.");
     free(text);
     cr_assert_not(config_of("\"enable.idempotence\": false,"
                             " \"max.in.flight.requests.per.connection\": 6")
@@ -229,11 +195,11 @@ Test(producer_config, a_default_delivery_timeout_is_raised_to_linger_plus_reques
 
 Test(producer_config, an_explicit_delivery_timeout_below_the_floor_is_refused)
 {
-    char *text = load_bad(WITH_PRODUCER(
+    char *text = fx_config_bad(WITH_PRODUCER(
         "60s", ", \"config\": {\"delivery.timeout.ms\": 1004, \"request.timeout.ms\": 1000}", ""));
-    assert_contains(text, "delivery.timeout.ms (1004) should be equal to or larger than "
-                          "linger.ms + request.timeout.ms (1005)");
-    assert_contains(text, "[/producers/0/config/delivery.timeout.ms]");
+    fx_assert_contains(text, "delivery.timeout.ms (1004) should be equal to or larger than "
+                             "linger.ms + request.timeout.ms (1005)");
+    fx_assert_contains(text, "[/producers/0/config/delivery.timeout.ms]");
     free(text);
 }
 
@@ -243,13 +209,13 @@ Test(producer_config, an_explicit_delivery_timeout_below_the_floor_is_refused)
 
 Test(producer_config, the_logs_hold_twice_the_busiest_topics_records)
 {
-    scn_config *c =
-        load("{\"format\": 1, \"name\": \"m\", \"duration\": \"10s\", \"cluster\": {},"
-             " \"topics\": [{\"name\": \"a\", \"partitions\": 1, \"replication_factor\": 1},"
-             "   {\"name\": \"b\", \"partitions\": 1, \"replication_factor\": 1}],"
-             " \"producers\": [{\"name\": \"p1\", \"topic\": \"a\", \"rate\": 100},"
-             "   {\"name\": \"p2\", \"topic\": \"a\", \"rate\": 300},"
-             "   {\"name\": \"p3\", \"topic\": \"b\", \"rate\": 1000}]}");
+    scn_config *c = fx_config_clean(
+        "{\"format\": 1, \"name\": \"m\", \"duration\": \"10s\", \"cluster\": {},"
+        " \"topics\": [{\"name\": \"a\", \"partitions\": 1, \"replication_factor\": 1},"
+        "   {\"name\": \"b\", \"partitions\": 1, \"replication_factor\": 1}],"
+        " \"producers\": [{\"name\": \"p1\", \"topic\": \"a\", \"rate\": 100},"
+        "   {\"name\": \"p2\", \"topic\": \"a\", \"rate\": 300},"
+        "   {\"name\": \"p3\", \"topic\": \"b\", \"rate\": 1000}]}");
     cr_assert_eq(c->producer_count, 3);
     cr_assert_eq(c->producers[0].records_max, 1002);
     cr_assert_eq(c->producers[1].records_max, 3002);
@@ -270,7 +236,7 @@ Test(producer_config, producers_up_to_the_limit)
         n += snprintf(json + n, sizeof json - (size_t)n,
                       "%s{\"name\": \"p%u\", \"topic\": \"orders\"}", i ? ", " : "", i);
     snprintf(json + n, sizeof json - (size_t)n, "]}");
-    scn_config *c = load(json);
+    scn_config *c = fx_config_clean(json);
     cr_assert_eq(c->producer_count, SCN_PRODUCERS_MAX);
     cr_assert_eq(SCN_PRODUCERS_MAX, PROD_CLIENTS_MAX, "the world takes as many as the loader");
     for (uint32_t i = 0; i < SCN_PRODUCERS_MAX; i++) {
@@ -312,7 +278,7 @@ Test(producer_config, every_checker_name_may_be_disabled)
                  " \"invariants\": {\"disable\": [\"%s\"]},"
                  " \"expect\": [{\"metric\": \"invariants.%s.violations\", \"eq\": 0}]}",
                  name, name);
-        scn_config *c = load(json);
+        scn_config *c = fx_config_clean(json);
         cr_assert_eq(c->invariants_disabled_count, 1, "%s", name);
         cr_assert_str_eq(c->invariants_disabled[0], name);
         char metric[128];
@@ -330,12 +296,12 @@ Test(producer_config, every_checker_name_may_be_disabled)
     snprintf(json, sizeof json,
              "{\"format\": 1, \"name\": \"m\", \"cluster\": {}, \"invariants\": {\"disable\": %s}}",
              all);
-    scn_config *c = load(json);
+    scn_config *c = fx_config_clean(json);
     cr_assert_eq(c->invariants_disabled_count, CHK_COUNT);
     scn_config_free(c);
     /* And a name that is not a checker is refused. */
-    char *text = load_bad("{\"format\": 1, \"name\": \"m\", \"cluster\": {},"
-                          " \"invariants\": {\"disable\": [\"isr_commited_agreement\"]}}");
-    assert_contains(text, "isr_committed_agreement");
+    char *text = fx_config_bad("{\"format\": 1, \"name\": \"m\", \"cluster\": {},"
+                               " \"invariants\": {\"disable\": [\"isr_commited_agreement\"]}}");
+    fx_assert_contains(text, "isr_committed_agreement");
     free(text);
 }

@@ -4,6 +4,7 @@
 #include "world_fixture.h"
 
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 scn_config *fx_config(const char *json)
@@ -14,6 +15,42 @@ scn_config *fx_config(const char *json)
     cr_assert_eq(err, SIM_OK, "fixture scenario invalid:\n%s", d.text ? d.text : "");
     scn_diags_free(&d);
     return cfg;
+}
+
+scn_config *fx_config_diags(const char *json, scn_diags *d)
+{
+    scn_config *cfg = NULL;
+    const sim_err err = scn_load_buffer("inline.json", json, strlen(json), NULL, 0, &cfg, d);
+    cr_assert_eq(err, SIM_OK, "load failed:\n%s", d->text ? d->text : "(no diagnostics)");
+    cr_assert_not_null(cfg);
+    return cfg;
+}
+
+scn_config *fx_config_clean(const char *json)
+{
+    scn_diags d;
+    scn_config *cfg = fx_config_diags(json, &d);
+    cr_assert_eq(d.warning_count, 0, "unexpected warnings:\n%s", d.text ? d.text : "");
+    scn_diags_free(&d);
+    return cfg;
+}
+
+char *fx_config_bad(const char *json)
+{
+    scn_config *cfg = NULL;
+    scn_diags d;
+    const sim_err err = scn_load_buffer("inline.json", json, strlen(json), NULL, 0, &cfg, &d);
+    cr_assert_eq(err, SIM_EINVALID, "expected SIM_EINVALID, got %s", sim_err_name(err));
+    cr_assert_null(cfg);
+    cr_assert_gt(d.error_count, 0);
+    char *text = strdup(d.text);
+    scn_diags_free(&d);
+    return text;
+}
+
+void fx_assert_contains(const char *text, const char *part)
+{
+    cr_assert_not_null(strstr(text, part), "expected \"%s\" in:\n%s", part, text);
 }
 
 sim_time fx_step_until(sim_world *w, fx_pred pred, const void *ctx, sim_time limit_us,

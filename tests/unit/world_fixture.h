@@ -10,6 +10,15 @@
 
 /* Loads `json` (asserts it is valid); free with scn_config_free. */
 scn_config *fx_config(const char *json);
+/* Loads `json`, which must load (warnings allowed); `d` receives the diagnostics (free
+ * them with scn_diags_free). */
+scn_config *fx_config_diags(const char *json, scn_diags *d);
+/* Loads `json`, which must load without a warning. */
+scn_config *fx_config_clean(const char *json);
+/* Loads `json`, which must be rejected; returns the diagnostics' text (caller frees). */
+char *fx_config_bad(const char *json);
+/* Asserts that `part` occurs in `text`. */
+void fx_assert_contains(const char *text, const char *part);
 
 /* Steps until pred(w, ctx) is true; fails the test if `limit_us` passes first. Returns the
  * virtual time at which it became true. */
