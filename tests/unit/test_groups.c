@@ -527,6 +527,20 @@ static int64_t run_to_generation_1(sim_world *w)
     return broker;
 }
 
+/* Member 1, gone at 12 s without a LeaveGroup, is expired by the coordinator exactly
+ * session.timeout.ms (10 s) after the last heartbeat the coordinator received from it. */
+static const sim_trace_rec *member_1_expires(sim_world *w, int64_t coord)
+{
+    const sim_trace_rec *exp =
+        wait_for(w, WANT(SIM_EV_GROUP_MEMBER_EXPIRED, SIM_S(12), coord, 0, 1), SIM_S(23),
+                 "the session expires");
+    const sim_trace_rec *last =
+        LAST(SIM_EV_NET_DELIVER, 0, SIM_S(12), coord, ANY, MEMBER(1), NET_MSG_HEARTBEAT_REQ);
+    cr_assert_not_null(last);
+    cr_assert_eq(exp->t, last->t + SIM_S(10));
+    return exp;
+}
+
 /* After the rebalance member 1's removal caused at `removed_us` (the coordinator going
  * PreparingRebalance): member 0 learns it at its next heartbeat (REBALANCE_IN_PROGRESS),
  * rejoins at once, and owns all four partitions in generation 2. Returns that time. */
@@ -672,13 +686,7 @@ Test(groups, a_static_member_back_after_its_session_rebalances_twice)
     const int64_t coord = run_to_generation_1(w);
     /* Step 1: member 1 crashes at 12 s and stays away past its session: it is expired
      * 10 s after its last heartbeat and member 0 gets everything (generation 2). */
-    const sim_trace_rec *exp =
-        wait_for(w, WANT(SIM_EV_GROUP_MEMBER_EXPIRED, SIM_S(12), coord, 0, 1), SIM_S(23),
-                 "the session expires");
-    const sim_trace_rec *last =
-        LAST(SIM_EV_NET_DELIVER, 0, SIM_S(12), coord, ANY, MEMBER(1), NET_MSG_HEARTBEAT_REQ);
-    cr_assert_not_null(last);
-    cr_assert_eq(exp->t, last->t + SIM_S(10));
+    const sim_trace_rec *exp = member_1_expires(w, coord);
     survivor_takes_over(w, coord, exp->t);
     /* Step 2: restarted at 25 s, it is a member the group no longer has: a rebalance to
      * generation 3, two partitions each. */
@@ -708,13 +716,7 @@ Test(groups, a_static_member_closing_sends_no_leave_group)
     const int64_t coord = run_to_generation_1(w);
     /* close() of a static member sends no LeaveGroup (KIP-345): the coordinator learns
      * only when the session expires, 10 s after the last heartbeat. */
-    const sim_trace_rec *exp =
-        wait_for(w, WANT(SIM_EV_GROUP_MEMBER_EXPIRED, SIM_S(12), coord, 0, 1), SIM_S(23),
-                 "the session expires");
-    const sim_trace_rec *last =
-        LAST(SIM_EV_NET_DELIVER, 0, SIM_S(12), coord, ANY, MEMBER(1), NET_MSG_HEARTBEAT_REQ);
-    cr_assert_not_null(last);
-    cr_assert_eq(exp->t, last->t + SIM_S(10));
+    const sim_trace_rec *exp = member_1_expires(w, coord);
     cr_assert_eq(COUNT(SIM_EV_NET_SEND, 0, T_END, MEMBER(1), ANY, ANY, NET_MSG_LEAVE_GROUP_REQ), 0);
     cr_assert_eq(COUNT(SIM_EV_GROUP_STATE, SIM_S(12), exp->t - 1, coord, ANY), 0);
     sim_world_free(w);
